@@ -1,0 +1,169 @@
+"""The `hotline` command: thin wrappers that build settings once and call one thing each."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from hotline import logs
+from hotline.config import ConfigError, Settings
+from hotline.problems import InvalidFile, Problem
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    settings = settings.replace(**overrides) if overrides else settings
+    logs.configure(settings.log_level)
+    return settings
+
+
+def _runtime(settings: Settings):  # type: ignore[no-untyped-def]
+    from hotline.runtime import build_runtime
+
+    try:
+        return build_runtime(settings)
+    except InvalidFile as exc:
+        raise click.ClickException(f"the routing rules are invalid:\n{exc}") from exc
+
+
+@click.group()
+@click.version_option(package_name="hotline")
+def main() -> None:
+    """Hotline: a call router for 24-hour crisis hotlines."""
+
+
+@main.command()
+@click.option("--bind", default="0.0.0.0:8000", show_default=True)
+@click.option("--workers", default=2, show_default=True, type=int)
+def web(bind: str, workers: int) -> None:
+    """Serve the webhooks, console and dashboard with gunicorn."""
+    from hotline.serve import serve_gunicorn
+
+    settings = _settings()
+    serve_gunicorn(settings, bind=bind, workers=workers)
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run an RQ worker: dispatch, outbound calls, record writing."""
+    from hotline.jobs import run_worker
+    from hotline.live.connection import connect
+
+    settings = _settings()
+    if not settings.redis_url:
+        raise click.ClickException("a separate worker needs REDIS_URL; use `hotline run` locally")
+    runtime = _runtime(settings)
+    run_worker(runtime, connect(settings, blocking=True), stop=threading.Event(), burst=burst)
+
+
+@main.command()
+def scheduler() -> None:
+    """Run the scheduler; a Redis lock lets only one lead, the others stand by."""
+    from hotline.scheduler import run_scheduler
+
+    settings = _settings()
+    stop = threading.Event()
+    try:
+        run_scheduler(_runtime(settings), stop=stop)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def run(host: str, port: int) -> None:
+    """Web, worker and scheduler in one process: for small sites, the demo and the tests."""
+    from hotline.serve import run_all
+
+    settings = _settings()
+    if not settings.public_url:
+        settings = settings.replace(public_url=f"http://{host}:{port}")
+    if settings.local:  # the embedded database is brought up to date on start
+        from hotline.records.migrate import upgrade
+
+        upgrade(settings.database_url)
+    run_all(settings, _runtime(settings), host=host, port=port)
+
+
+@main.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply Alembic migrations (SQLite or PostgreSQL)."""
+    from hotline.records.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url, revision)
+    click.echo(f"database at revision {revision}")
+
+
+@main.command()
+@click.option("--rules", "rules_path", type=click.Path(path_type=Path), default=None)
+@click.option("--scripts", "scripts_path", type=click.Path(path_type=Path), default=None)
+def check(rules_path: Path | None, scripts_path: Path | None) -> None:
+    """Lint the routing rules and IVR scripts; exit 1 naming file, line and reason."""
+    from hotline.lint import lint_all
+
+    settings = _settings()
+    problems: list[Problem] = lint_all(
+        rules_path or settings.routing_rules, scripts_path or settings.ivr_scripts
+    )
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found", err=True)
+        sys.exit(1)
+    click.echo("rules and IVR scripts are valid")
+
+
+@main.group()
+def roster() -> None:
+    """Counselors and their shifts."""
+
+
+@roster.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def roster_import(file: Path) -> None:
+    """Import a roster YAML file: all of it or none of it; re-imports update by name."""
+    from hotline.records.roster import save_roster
+    from hotline.roster import parse_roster
+
+    settings = _settings()
+    runtime = _runtime(settings)
+    try:
+        parsed = parse_roster(
+            file.read_text(encoding="utf-8"),
+            str(file),
+            languages=runtime.rules.languages.keys(),
+            specialties=runtime.rules.specialties.keys(),
+        )
+    except InvalidFile as exc:
+        click.echo(str(exc), err=True)
+        click.echo("roster refused; nothing was changed", err=True)
+        sys.exit(1)
+    summary = save_roster(runtime.sessions, parsed, actor=f"cli:{getpass.getuser()}")
+    click.echo(
+        f"roster imported: {len(summary.added)} added, {len(summary.updated)} updated"
+        + (
+            f"; not in this file, left as they were: {', '.join(summary.not_in_file)}"
+            if summary.not_in_file
+            else ""
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The Redis adapter: the only package that issues Redis commands."""

@@ -1,0 +1,1 @@
+"""The database adapter: the only package that touches the SQLAlchemy session."""

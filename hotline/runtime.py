@@ -1,0 +1,45 @@
+"""What every process holds: settings, the rules in force, and its clients (made lazily).
+
+Built once per process by an entrypoint and passed down; creating it opens no
+connection, so a process starts and answers the fallback URL with Redis and the
+database both down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from hotline.config import Settings
+from hotline.live.connection import connect
+from hotline.records.db import make_engine, make_sessionmaker
+from hotline.routing.rules import Rules, load_rules
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    rules: Rules
+    engine: Engine
+    sessions: sessionmaker[Session]
+    redis: redis.Redis
+
+    @property
+    def backup_number(self) -> str:
+        return self.rules.overflow_number(None)
+
+
+def build_runtime(settings: Settings, *, rules: Rules | None = None) -> Runtime:
+    """Load the rules (refusing an invalid file, with its line) and make the clients."""
+    rules = rules or load_rules(settings.routing_rules)
+    engine = make_engine(settings.database_url)
+    return Runtime(
+        settings=settings,
+        rules=rules,
+        engine=engine,
+        sessions=make_sessionmaker(engine),
+        redis=connect(settings),
+    )

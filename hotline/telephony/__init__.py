@@ -1,0 +1,1 @@
+"""The Twilio adapter: the only package that builds TwiML or calls Twilio's REST API."""
