@@ -15,6 +15,7 @@ from hotline.problems import InvalidFile, Problem
 
 
 def _settings(**overrides: object) -> Settings:
+    logs.configure()
     try:
         settings = Settings.from_env()
     except ConfigError as exc:
@@ -30,7 +31,7 @@ def _runtime(settings: Settings):  # type: ignore[no-untyped-def]
     try:
         return build_runtime(settings)
     except InvalidFile as exc:
-        raise click.ClickException(f"the routing rules are invalid:\n{exc}") from exc
+        raise click.ClickException(f"refused to start; fix these first:\n{exc}") from exc
 
 
 @click.group()
@@ -115,12 +116,12 @@ def db_upgrade(revision: str) -> None:
 @click.option("--scripts", "scripts_path", type=click.Path(path_type=Path), default=None)
 def check(rules_path: Path | None, scripts_path: Path | None) -> None:
     """Lint the routing rules and IVR scripts; exit 1 naming file, line and reason."""
+    from hotline.config import file_paths
     from hotline.lint import lint_all
 
-    settings = _settings()
-    problems: list[Problem] = lint_all(
-        rules_path or settings.routing_rules, scripts_path or settings.ivr_scripts
-    )
+    logs.configure()
+    default_rules, default_scripts = file_paths()
+    problems: list[Problem] = lint_all(rules_path or default_rules, scripts_path or default_scripts)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:

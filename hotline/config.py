@@ -119,6 +119,15 @@ class Settings:
         )
 
 
+def file_paths(environ: Mapping[str, str] | None = None) -> tuple[Path, Path]:
+    """The rules file and scripts folder alone: linting them needs no secrets."""
+    env = os.environ if environ is None else environ
+    return (
+        Path(env.get("ROUTING_RULES", "").strip() or "routing_rules.yaml"),
+        Path(env.get("IVR_SCRIPTS", "").strip() or "ivr_scripts"),
+    )
+
+
 def _local_keys(var_dir: Path, given: dict[str, str]) -> dict[str, str]:
     """Keys set in the environment win; the rest are made once and kept in var/dev-keys.json."""
     path = var_dir / "dev-keys.json"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from twilio.twiml.voice_response import VoiceResponse
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from hotline.ivr.steps import Ask, Play, Prompt, Say
 
 # Said before the backup line is dialled when nothing else can be trusted (the fallback
 # URL, an error in a webhook). Short: the caller hears a person as soon as possible.
@@ -34,3 +36,72 @@ def dial_backup(number: str, language: str = "en") -> str:
 def empty() -> str:
     """An empty, valid answer (for status callbacks, where Twilio ignores the body)."""
     return str(VoiceResponse())
+
+
+# --- The IVR: each step of the pure flow becomes one TwiML document. -------------------
+
+HOLD_PAUSE = 20  # seconds of quiet between "you are still in line" messages
+
+
+def _prompts(target: VoiceResponse | Gather, prompts: tuple[Prompt, ...]) -> None:
+    for prompt in prompts:
+        if isinstance(prompt, Say):
+            target.say(prompt.text, voice=prompt.voice, language=prompt.language)
+        elif isinstance(prompt, Play):
+            target.play(prompt.url)
+        else:
+            target.pause(length=max(1, prompt.seconds))
+
+
+def ask(step: Ask, action: str) -> str:
+    """A <Gather> holding the prompts; silence falls through to a <Redirect> to the same URL.
+
+    The redirect carries no Digits, which the flow reads as silence: one re-prompt,
+    then the safe default. A caller who presses nothing is never left in silence.
+    """
+    response = VoiceResponse()
+    options: dict[str, object] = {
+        "action": action,
+        "method": "POST",
+        "timeout": step.timeout,
+        "num_digits": step.num_digits,
+        "input": "dtmf speech" if step.speech else "dtmf",
+    }
+    if step.speech:
+        if step.speech_language:
+            options["language"] = step.speech_language
+        if step.hints:
+            options["hints"] = ", ".join(step.hints)
+        options["speech_timeout"] = "auto"
+    gather = response.gather(**options)
+    _prompts(gather, step.prompts)
+    response.redirect(action, method="POST")
+    return str(response)
+
+
+def to_hold(prompts: tuple[Prompt, ...], hold: str) -> str:
+    """Said once on entering the queue, then on to the hold loop."""
+    response = VoiceResponse()
+    _prompts(response, prompts)
+    response.redirect(hold, method="POST")
+    return str(response)
+
+
+def hold(prompts: tuple[Prompt, ...], hold_url: str, *, pause: int = HOLD_PAUSE) -> str:
+    """One turn of the hold loop: a few words, a quiet spell, and back to the loop."""
+    response = VoiceResponse()
+    _prompts(response, prompts)
+    response.pause(length=pause)
+    response.redirect(hold_url, method="POST")
+    return str(response)
+
+
+def transfer(number: str, prompts: tuple[Prompt, ...], backup: str) -> str:
+    """Dial `number`; if nobody answers, the backup line; then words, never silence."""
+    response = VoiceResponse()
+    _prompts(response, prompts)
+    response.dial(number, timeout=DIAL_TIMEOUT, answer_on_bridge=True)
+    if backup != number:
+        response.dial(backup, timeout=DIAL_TIMEOUT, answer_on_bridge=True)
+    response.say(EMERGENCY, language="en-US")
+    return str(response)

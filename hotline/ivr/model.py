@@ -1,0 +1,93 @@
+"""The IVR script as frozen values: built once at load, shared by every call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from hotline.ivr.steps import Prompt
+
+# Verbs of an action list. The last action of every list is one of ENDS or "go".
+SETTERS = ("set_language", "set_topic", "set_tier")
+ENDS = ("enqueue", "offer_callback", "transfer")
+VERBS = (*SETTERS, "go", *ENDS)
+MESSAGES = ("reprompt", "enqueue", "hold", "transfer", "callback")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step of an action list: `verb` with its value ("" for enqueue, offer_callback)."""
+
+    verb: str
+    value: str = ""
+    line: int = field(default=0, compare=False)  # where it is written, for the linter
+
+
+Target = tuple[Action, ...]
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A node that waits for a key (or a few words) and routes on it."""
+
+    id: str
+    timeout: int
+    num_digits: int
+    speech: bool
+    digits: Mapping[str, Target]
+    on_silence: Target | None = None  # after the one re-prompt; None: the safe default
+    on_invalid: Target | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Pass:
+    """A node that says its prompt (if any) and runs its actions without waiting for input."""
+
+    id: str
+    actions: Target
+    line: int = field(default=0, compare=False)
+
+
+Node = Menu | Pass
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language file: its voice, its prompts, its speech words."""
+
+    code: str
+    voice: str
+    say_language: str
+    speech_language: str | None
+    prompts: Mapping[str, tuple[Prompt, ...]]
+    messages: Mapping[str, tuple[Prompt, ...]]
+    keywords: Mapping[str, tuple[str, ...]]  # topic id -> words; first listed topic wins
+    danger: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Script:
+    """A whole script set; a call keeps the `version` it started with."""
+
+    version: str
+    default_language: str
+    languages: tuple[str, ...]
+    danger_key: str
+    start: str
+    nodes: Mapping[str, Node]
+    packs: Mapping[str, Language] = field(default_factory=dict)
+    danger_tier: str = "imminent"
+    default_tier: str = "urgent"
+    default_topic: str = "general"
+    speech: bool = True  # master switch: off silences speech input in every menu
+
+
+def topic_keys(menu: Menu) -> dict[str, str]:
+    """Topic id -> the first key whose target sets it: how a spoken topic picks its route."""
+    found: dict[str, str] = {}
+    for key, target in menu.digits.items():
+        for action in target:
+            if action.verb == "set_topic":
+                found.setdefault(action.value, key)
+    return found

@@ -1,0 +1,103 @@
+"""The files of a script directory, read and parsed, before any cross-file check."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hotline.ivr.model import Language, Script
+from hotline.ivr.read_flow import read_flow
+from hotline.ivr.read_language import Voices, read_language, read_voice
+from hotline.problems import InvalidFile, Problem
+from hotline.yamlsource import Located, load_located
+
+FLOW_FILE = "flow.yaml"
+
+
+@dataclass
+class Sources:
+    """What was read; `flow` is None when flow.yaml cannot be built at all."""
+
+    directory: Path
+    texts: dict[str, str] = field(default_factory=dict)  # file name -> text
+    flow: Script | None = None
+    flow_file: Located | None = None
+    packs: dict[str, Language] = field(default_factory=dict)  # by language code
+    pack_files: dict[str, Located] = field(default_factory=dict)  # by language code
+    problems: list[Problem] = field(default_factory=list)
+
+    def path(self, name: str) -> str:
+        return str(self.directory / name)
+
+    @property
+    def version(self) -> str:
+        """First 12 hex of sha256 over every file's name and text, sorted by name."""
+        digest = hashlib.sha256()
+        for name in sorted(self.texts):
+            digest.update(name.encode() + b"\0" + self.texts[name].encode() + b"\0")
+        return digest.hexdigest()[:12]
+
+
+def read_sources(directory: str | os.PathLike[str]) -> Sources:
+    """Read flow.yaml and every other *.yaml (one per language); never raises on bad content."""
+    sources = Sources(Path(directory))
+    try:
+        names = sorted(os.listdir(sources.directory))
+    except OSError as exc:
+        sources.problems.append(Problem(str(sources.directory), 1, f"cannot read: {exc}"))
+        return sources
+    for name in names:
+        if name.endswith(".yml"):
+            sources.problems.append(Problem(sources.path(name), 1, "rename to .yaml to use it"))
+        if not name.endswith(".yaml"):
+            continue
+        try:
+            sources.texts[name] = (sources.directory / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeError) as exc:
+            sources.problems.append(Problem(sources.path(name), 1, f"cannot read: {exc}"))
+    if FLOW_FILE not in sources.texts:
+        sources.problems.append(Problem(sources.path(FLOW_FILE), 1, "flow.yaml is missing"))
+    located = {name: _locate(sources, name) for name in sources.texts}
+    flow_file = located.pop(FLOW_FILE, None)
+    if flow_file is not None:
+        sources.flow_file = flow_file
+        sources.flow, problems = read_flow(flow_file)
+        sources.problems += problems
+    _read_packs(sources, located)
+    return sources
+
+
+def _read_packs(sources: Sources, located: dict[str, Located | None]) -> None:
+    voices: dict[str, tuple[str, str]] = {}
+    for file in located.values():
+        found = read_voice(file) if file is not None else None
+        if found is not None:
+            code, voice, say_language = found
+            voices.setdefault(code, (voice, say_language))
+    known: Voices = voices
+    for name, file in located.items():
+        if file is None:
+            continue
+        pack, problems = read_language(file, known)
+        sources.problems += problems
+        if pack is None:
+            continue
+        stem = name.removesuffix(".yaml")
+        if pack.code != stem:
+            message = f"language {pack.code!r} must be in a file named {pack.code}.yaml"
+            sources.problems.append(file.problem(("language",), message, "language"))
+        elif pack.code in sources.packs:
+            sources.problems.append(file.problem(("language",), "language given twice"))
+        else:
+            sources.packs[pack.code] = pack
+            sources.pack_files[pack.code] = file
+
+
+def _locate(sources: Sources, name: str) -> Located | None:
+    try:
+        return load_located(sources.texts[name], sources.path(name))
+    except InvalidFile as exc:
+        sources.problems += exc.problems
+        return None

@@ -1,0 +1,90 @@
+"""Live state of each call in Redis, under a random call id; Twilio's CallSid maps to it.
+
+Holds the IVR state and the versions the call started with, the anonymous caller
+key, and where the call stands. Never the caller's number. Keys expire on their own,
+so a call whose hang-up was never reported cannot linger.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+
+CALL_TTL = 6 * 3600
+_CALL = "hotline:call:{}"
+_SID = "hotline:callsid:{}"
+
+
+@dataclass
+class LiveCall:
+    call_id: str
+    call_sid: str
+    started_at: float
+    script_version: str
+    rules_version: str
+    caller_key: str | None = None
+    ivr: dict[str, Any] = field(default_factory=dict)  # the IVR flow's CallState.to_dict()
+    stage: str = "ivr"  # ivr, queued, offered, connected, overflowed, ended
+    queued_at: float | None = None
+    language: str | None = None
+    topic: str | None = None
+    tier: str | None = None
+    speech_used: bool = False
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> LiveCall:
+        data = json.loads(raw)
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+def new_call_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+# One round trip for both keys: a new call is on every caller's first webhook.
+_CREATE = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3]) end
+return 1
+"""
+
+
+class CallStore:
+    def __init__(self, client: redis.Redis) -> None:
+        self.redis = client
+
+    def create(self, call: LiveCall) -> LiveCall:
+        sid = call.call_sid or ""
+        self.redis.eval(
+            _CREATE,
+            2,
+            _CALL.format(call.call_id),
+            _SID.format(sid),
+            call.to_json(),
+            call.call_id if sid else "",
+            CALL_TTL,
+        )
+        return call
+
+    def get(self, call_id: str) -> LiveCall | None:
+        raw = self.redis.get(_CALL.format(call_id))
+        return LiveCall.from_json(raw) if raw else None
+
+    def by_sid(self, call_sid: str) -> LiveCall | None:
+        call_id = self.redis.get(_SID.format(call_sid))
+        return self.get(call_id.decode()) if call_id else None
+
+    def save(self, call: LiveCall) -> None:
+        self.redis.set(_CALL.format(call.call_id), call.to_json(), ex=CALL_TTL)
+
+
+def now() -> float:
+    return time.time()

@@ -1,0 +1,1 @@
+"""Services: one use case each, between the thin entrypoints and the core and adapters."""

@@ -1,0 +1,177 @@
+"""A call's way from the first ring to the queue: the IVR turns and the hold loop.
+
+The caller's number is turned into an anonymous caller key here, at once, and is
+never kept. Anything unexpected (an unknown call id, a lost Redis key, a garbled
+state) takes the flow's safe default: the queue, with topic general, tier urgent.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+from hotline.ivr.flow import CallerInput, CallState, advance, safe_default, start
+from hotline.ivr.script import Script
+from hotline.ivr.steps import Enqueue, Prompt, Step
+from hotline.live.calls import CallStore, LiveCall, new_call_id, now
+from hotline.privacy import caller_key
+from hotline.runtime import Runtime
+
+log = logging.getLogger(__name__)
+_DIGITS = re.compile(r"^[0-9*#]{1,20}$")
+_CALL_ID = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+MAX_SPEECH = 300  # characters of a SpeechResult looked at; the words are never stored
+
+
+@dataclass(frozen=True)
+class Turn:
+    call: LiveCall
+    step: Step
+
+
+def to_e164(raw: str | None) -> str | None:
+    """The caller's number in E.164, or None when withheld or not a number."""
+    if not raw:
+        return None
+    try:
+        number = phonenumbers.parse(raw, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def clean_input(digits: str | None, speech: str | None) -> CallerInput:
+    """What the caller gave, as the flow expects it; anything odd is an invalid key."""
+    if digits is not None and digits != "" and not _DIGITS.match(digits):
+        digits = "?"  # not a key on any phone: the flow treats it as an invalid key
+    speech = (speech or "").strip()[:MAX_SPEECH] or None
+    return CallerInput(digits=digits or None, speech=speech)
+
+
+def answer(runtime: Runtime, *, call_sid: str, from_number: str | None) -> Turn:
+    script = runtime.scripts.current
+    hash_key = runtime.settings.hash_key.reveal().encode() if runtime.settings.hash_key else b""
+    key = caller_key(to_e164(from_number), hash_key)
+    state, step = start(script)
+    call = LiveCall(
+        call_id=new_call_id(),
+        call_sid=call_sid,
+        started_at=now(),
+        script_version=script.version,
+        rules_version=runtime.rules.version,
+        caller_key=key,
+        ivr=state.to_dict(),
+    )
+    log.info("call answered", extra={"call_id": call.call_id, "script": script.version})
+    return _apply(runtime, call, state, step, created=True)
+
+
+def respond(
+    runtime: Runtime,
+    *,
+    call_id: str | None,
+    call_sid: str,
+    digits: str | None,
+    speech: str | None,
+) -> Turn:
+    """One caller turn at a menu. Always returns a step the caller can follow."""
+    store = CallStore(runtime.redis)
+    call = store.get(call_id) if call_id and _CALL_ID.match(call_id) else None
+    if call is None and call_sid:
+        call = store.by_sid(call_sid)
+    if call is None:
+        return _recover(runtime, call_sid)
+    script = runtime.scripts.get(call.script_version)
+    given = clean_input(digits, speech)
+    try:
+        state = CallState.from_dict(call.ivr)
+    except ValueError:
+        log.warning("garbled IVR state; safe default", extra={"call_id": call.call_id})
+        state, step = safe_default(script)
+    else:
+        state, step = advance(script, state, given)
+    if given.speech is not None:
+        log.info("speech given", extra={"call_id": call.call_id, "node": state.node})
+    return _apply(runtime, call, state, step, created=False)
+
+
+def _recover(runtime: Runtime, call_sid: str) -> Turn:
+    """No live state for this call (expired, lost with a Redis restart): to the queue."""
+    script = runtime.scripts.current
+    state, step = safe_default(script)
+    call = LiveCall(
+        call_id=new_call_id(),
+        call_sid=call_sid,
+        started_at=now(),
+        script_version=script.version,
+        rules_version=runtime.rules.version,
+    )
+    log.warning("unknown call; safe default to the queue", extra={"call_id": call.call_id})
+    return _apply(runtime, call, state, step, created=True)
+
+
+def _apply(
+    runtime: Runtime, call: LiveCall, state: CallState, step: Step, *, created: bool
+) -> Turn:
+    call.ivr = state.to_dict()
+    if isinstance(step, Enqueue):
+        call.stage = "queued"
+        call.queued_at = call.queued_at or now()
+        call.language, call.topic, call.tier = step.language, step.topic, step.tier
+        call.speech_used = step.speech_used
+        log.info(
+            "call queued",
+            extra={
+                "call_id": call.call_id,
+                "tier": step.tier,
+                "language": step.language,
+                "topic": step.topic,
+                "speech_used": step.speech_used,
+            },
+        )
+    store = CallStore(runtime.redis)
+    if created:
+        store.create(call)
+    else:
+        store.save(call)
+    return Turn(call, step)
+
+
+@dataclass(frozen=True)
+class HoldTurn:
+    call: LiveCall | None
+    overflow_to: str | None  # a number to dial now, or None to keep holding
+    language: str
+
+
+def hold_turn(runtime: Runtime, *, call_id: str | None, call_sid: str) -> HoldTurn:
+    """Keep holding, or overflow once the tier's max_wait has passed (or the call is lost)."""
+    store = CallStore(runtime.redis)
+    call = store.get(call_id) if call_id and _CALL_ID.match(call_id) else None
+    if call is None and call_sid:
+        call = store.by_sid(call_sid)
+    rules = runtime.rules
+    if call is None or call.queued_at is None:
+        return HoldTurn(call, rules.overflow_number(None), rules.default_language)
+    language = call.language or rules.default_language
+    tier = rules.tiers.get(call.tier or "")
+    waited = now() - call.queued_at
+    if tier is None or waited >= tier.max_wait:
+        call.stage = "overflowed"
+        store.save(call)
+        log.info("call overflowed", extra={"call_id": call.call_id, "waited": round(waited)})
+        return HoldTurn(call, rules.overflow_number(language), language)
+    return HoldTurn(call, None, language)
+
+
+def message(script: Script, language: str, key: str) -> tuple[Prompt, ...]:
+    """A message in the caller's language, else in the script's default language."""
+    pack = script.packs.get(language) or script.packs.get(script.default_language)
+    if pack is None:
+        return ()
+    return tuple(pack.messages.get(key, ()))
