@@ -1,0 +1,65 @@
+"""Plan offers for a snapshot of the queue: most urgent tier first, then longest waited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from hotline.routing.policy import Rules
+from hotline.routing.relax import Standing, assess, may_take
+from hotline.routing.snapshot import (
+    Counselor,
+    CounselorState,
+    WaitingCall,
+    on_call_summary,
+)
+
+__all__ = ["Counselor", "CounselorState", "Offer", "Plan", "WaitingCall", "plan"]
+
+
+@dataclass(frozen=True)
+class Offer:
+    call_id: str
+    counselor_id: str
+    step: int  # 0-based relax step the call was at
+
+
+@dataclass(frozen=True)
+class Plan:
+    offers: tuple[Offer, ...]
+    overflows: tuple[str, ...]  # call ids to send to the backup line now
+    next_due: float | None  # earliest time a waiting call's eligibility widens or it overflows
+
+
+def plan(
+    now: float, waiting: Iterable[WaitingCall], counselors: Iterable[Counselor], rules: Rules
+) -> Plan:
+    """Offers for every call someone can take now, and the calls that must overflow.
+
+    Calls are served in strict order (tier, entered_at), each by the longest-idle eligible
+    available counselor left, so an urgent caller is never passed over. Cost is
+    O(calls x counselors): for a big queue use `index.best_call_for` per free counselor.
+    """
+    roster = list(counselors)
+    on_call = on_call_summary(roster)
+    available = {c.counselor_id: c for c in reversed(roster) if c.state is CounselorState.AVAILABLE}
+    free = sorted(available.values(), key=lambda c: (c.idle_since, c.counselor_id))
+    calls: dict[str, tuple[Standing, WaitingCall]] = {}
+    for call in waiting:
+        if call.call_id not in calls:
+            calls[call.call_id] = (assess(now, call, rules, on_call), call)
+    order = sorted(calls.values(), key=lambda sc: (sc[0].rank, sc[1].entered_at, sc[1].call_id))
+    offers: list[Offer] = []
+    overflows: list[str] = []
+    due: list[float] = []
+    for standing, call in order:
+        if standing.overflow:
+            overflows.append(call.call_id)
+            continue
+        chosen = next((c for c in free if may_take(c, call, standing)), None)
+        if chosen is not None:
+            free.remove(chosen)
+            offers.append(Offer(call.call_id, chosen.counselor_id, standing.step_index))
+        elif standing.next_due is not None:
+            due.append(standing.next_due)
+    return Plan(tuple(offers), tuple(overflows), min(due, default=None))

@@ -1,0 +1,74 @@
+"""Where a waiting call stands now: its relaxation step, whom it waits for, when that changes.
+
+Both the snapshot planner and the queue index judge calls through `assess` and `may_take`,
+so they cannot disagree about who may take what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hotline.routing.policy import RelaxStep, Rules
+from hotline.routing.snapshot import Counselor, OnCallSummary, WaitingCall
+
+
+@dataclass(frozen=True)
+class Standing:
+    rank: int  # 0 = most urgent tier
+    overflow: bool  # past max_wait, or nobody on call could ever serve it
+    step_index: int  # 0-based relax step in force (the last one if none can be served)
+    step: RelaxStep | None  # None when overflowing, or no step is servable (preferred only)
+    preferred_only: bool  # waiting for its preferred counselor: nobody else may take it
+    next_due: float | None  # when its eligibility next widens or it must overflow
+
+
+def assess(now: float, call: WaitingCall, rules: Rules, on_call: OnCallSummary) -> Standing:
+    """The call's standing at `now`.
+
+    The step is the last one whose `after` has passed, moved on at once past any step that
+    nobody on call could serve. Steps require ever less, so older calls are never less
+    eligible than younger ones with the same tier, language and topic.
+    """
+    tier = rules.tier_for(call.tier)
+    rank = rules.tier_rank(call.tier)
+    waited = now - call.entered_at
+    deadline = call.entered_at + tier.max_wait
+    steps = tier.relax
+    last = len(steps) - 1
+    preferred_on_call = (
+        call.preferred_counselor is not None and call.preferred_counselor in on_call.counselor_ids
+    )
+    index = 0
+    while index < last and steps[index + 1].after <= waited:
+        index += 1
+    while index <= last and not on_call.can_serve(steps[index], call.language, call.topic):
+        index += 1
+    servable = index <= last
+    if waited >= tier.max_wait or not (servable or preferred_on_call):
+        return Standing(rank, True, min(index, last), None, False, None)
+    step = steps[index] if servable else None
+    prefer_for = rules.counselor_choice.prefer_counselor_for
+    if preferred_on_call and waited < prefer_for:
+        due = min(call.entered_at + prefer_for, deadline)
+        return Standing(rank, False, min(index, last), step, True, due)
+    if index < last:
+        deadline = min(deadline, call.entered_at + steps[index + 1].after)
+    return Standing(rank, False, min(index, last), step, False, deadline)
+
+
+def may_take(counselor: Counselor, call: WaitingCall, standing: Standing) -> bool:
+    """Whether `counselor` is eligible for `call` (availability is the caller's concern).
+
+    A call's preferred counselor may always take it; anyone else only once it no longer
+    waits for them, and only with what the current step requires.
+    """
+    if standing.overflow:
+        return False
+    if call.preferred_counselor == counselor.counselor_id:
+        return True
+    step = standing.step
+    if standing.preferred_only or step is None:
+        return False
+    if step.language and call.language not in counselor.languages:
+        return False
+    return not step.specialty or counselor.knows(call.topic)
