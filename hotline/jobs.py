@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 import redis
-from rq import Queue, SimpleWorker, Worker
+from rq import Queue, Retry, SimpleWorker, Worker
 
 from hotline.runtime import Runtime
 
@@ -64,3 +65,57 @@ def run_worker(
             log.warning("worker lost Redis; retrying", extra={"error": type(exc).__name__})
         stop.wait(backoff)
         backoff = min(backoff * 2, 10.0)
+
+
+# --- Jobs. Each takes ids (or nothing), reads fresh state, and is safe to run twice. ---
+
+
+def dispatch_job() -> None:
+    from hotline.services.dispatch import dispatch
+
+    dispatch(current())
+
+
+def sync_roster_job() -> None:
+    from hotline.live.calls import now
+    from hotline.services.presence import sync_roster
+
+    sync_roster(current(), at=now())
+
+
+def sweep_job() -> None:
+    from hotline.live.calls import CallStore, now
+    from hotline.live.sweep import sweep
+
+    runtime = current()
+    store = CallStore(runtime.redis)
+    sweep(runtime.redis, now=now(), call_exists=lambda call_id: store.get(call_id) is not None)
+
+
+def request(runtime: Runtime, job: Callable[[], None]) -> None:
+    """Enqueue `job`; a dead Redis only delays it to the next periodic tick."""
+    try:
+        queue(runtime).enqueue(job, job_timeout=30, result_ttl=0, failure_ttl=24 * 3600)
+    except (redis.RedisError, OSError):
+        log.warning("could not enqueue job", extra={"job": job.__name__})
+
+
+def write_record_job(call_id: str) -> None:
+    from hotline.services.records import record_call
+
+    record_call(current(), call_id)
+
+
+def request_record(runtime: Runtime, call_id: str) -> None:
+    """The record is written by a worker, from the live call that outlives the hang-up."""
+    try:
+        queue(runtime).enqueue(
+            write_record_job,
+            call_id,
+            job_timeout=60,
+            result_ttl=0,
+            failure_ttl=7 * 24 * 3600,
+            retry=Retry(max=5, interval=[5, 30, 120, 600, 3600]),
+        )
+    except (redis.RedisError, OSError):
+        log.error("could not enqueue the call record", extra={"call_id": call_id})

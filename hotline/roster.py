@@ -6,6 +6,7 @@ refused: nothing of it is half-applied.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -200,3 +201,24 @@ def _zone_exists(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def on_shift(shifts: tuple[ShiftEntry, ...], timezone: str, now_utc: dt.datetime) -> bool:
+    """Is `now_utc` inside one of the weekly shifts, in the roster's time zone?
+
+    A shift whose end is at or before its start runs past midnight into the next day.
+    """
+    local = now_utc.astimezone(ZoneInfo(timezone))
+    minute = local.hour * 60 + local.minute
+    today, yesterday = local.weekday(), (local.weekday() - 1) % 7
+    for shift in shifts:
+        overnight = shift.end_minute <= shift.start_minute
+        if (
+            shift.weekday == today
+            and minute >= shift.start_minute
+            and (overnight or minute < shift.end_minute)
+        ):
+            return True
+        if overnight and shift.weekday == yesterday and minute < shift.end_minute:
+            return True
+    return False

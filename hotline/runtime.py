@@ -18,6 +18,7 @@ from hotline.ivr.script import Script, load_scripts
 from hotline.live.connection import connect
 from hotline.records.db import make_engine, make_sessionmaker
 from hotline.routing.rules import Rules, load_rules
+from hotline.telephony.client import Telephony, TwilioTelephony
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     redis: redis.Redis
     scripts: ScriptBook
+    telephony: Telephony
 
     @property
     def backup_number(self) -> str:
@@ -53,6 +55,7 @@ def build_runtime(settings: Settings, *, rules: Rules | None = None) -> Runtime:
         sessions=make_sessionmaker(engine),
         redis=connect(settings),
         scripts=scripts,
+        telephony=TwilioTelephony(settings),
     )
 
 

@@ -29,7 +29,25 @@ def _heartbeat(runtime: Runtime) -> None:
     beat(runtime.redis)
 
 
-SCHEDULE: tuple[Periodic, ...] = (Periodic("heartbeat", 10, _heartbeat),)
+def _enqueue(job: Callable[[], None]) -> Callable[[Runtime], None]:
+    def run(runtime: Runtime) -> None:
+        from hotline.jobs import request
+
+        request(runtime, job)
+
+    return run
+
+
+def _jobs() -> tuple[Periodic, ...]:
+    from hotline import jobs
+
+    return (
+        Periodic("heartbeat", 10, _heartbeat),
+        # Relaxation steps and wrap-ups fall due with time, not with an event.
+        Periodic("dispatch", 2, _enqueue(jobs.dispatch_job)),
+        Periodic("sync-roster", 60, _enqueue(jobs.sync_roster_job)),
+        Periodic("sweep", 10, _enqueue(jobs.sweep_job)),
+    )
 
 
 def run_scheduler(runtime: Runtime, *, stop: threading.Event, poll: float = 5.0) -> None:
@@ -41,7 +59,8 @@ def run_scheduler(runtime: Runtime, *, stop: threading.Event, poll: float = 5.0)
             continue
         log.info("scheduler: leading")
         scheduler = BackgroundScheduler(timezone="UTC")
-        for job in SCHEDULE:
+        schedule = _jobs()
+        for job in schedule:
             scheduler.add_job(
                 job.run,
                 "interval",
@@ -53,7 +72,7 @@ def run_scheduler(runtime: Runtime, *, stop: threading.Event, poll: float = 5.0)
                 max_instances=1,
             )
         scheduler.start()
-        for job in SCHEDULE:  # run each once now rather than one interval from now
+        for job in schedule:  # run each once now rather than one interval from now
             _safely(job, runtime)
         try:
             while not stop.wait(lock.lease / 3):

@@ -35,6 +35,13 @@ class LiveCall:
     topic: str | None = None
     tier: str | None = None
     speech_used: bool = False
+    counselor_id: str | None = None
+    counselor_leg: str | None = None  # the sid of the call ringing the counselor
+    last_status_seq: int = -1  # status callbacks can arrive twice or out of order
+    region: str | None = None  # country, and at most a province or state
+    connected_at: float | None = None
+    ended_at: float | None = None
+    end_status: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, separators=(",", ":"))

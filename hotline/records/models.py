@@ -78,3 +78,39 @@ class RuleVersion(Base):
     published_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class CallRecord(Base):
+    """The minimal anonymous record of one call: what helps the next caller and shift.
+
+    No number, no recording, no transcript, no words. `caller_key` is a keyed hash,
+    removed after the retention period; `region` is a country and at most a province.
+    """
+
+    __tablename__ = "call_records"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # the random call id
+    caller_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    region: Mapped[str | None] = mapped_column(String(80))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    language: Mapped[str | None] = mapped_column(String(10))
+    topic: Mapped[str | None] = mapped_column(String(40))
+    tier: Mapped[str | None] = mapped_column(String(20))
+    speech_used: Mapped[bool] = mapped_column(default=False)
+    ivr_seconds: Mapped[int | None] = mapped_column(Integer)
+    queue_seconds: Mapped[int | None] = mapped_column(Integer)
+    talk_seconds: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(30))
+    counselor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counselors.id", ondelete="SET NULL")
+    )
+    rules_version: Mapped[str] = mapped_column(String(64), default="")
+    script_version: Mapped[str] = mapped_column(String(64), default="")
+    # The counselor's wrap-up, filed from the console.
+    disposition: Mapped[list[str] | None] = mapped_column(JSON)
+    risk_level: Mapped[str | None] = mapped_column(String(20))
+    referral_given: Mapped[bool | None] = mapped_column()
+    emergency_contacted: Mapped[bool | None] = mapped_column()
+    follow_up_agreed: Mapped[bool | None] = mapped_column()
+    follow_up_consent: Mapped[bool | None] = mapped_column()

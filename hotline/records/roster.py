@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.records.models import AuditEvent, Counselor, Shift
-from hotline.roster import Roster
+from hotline.roster import Roster, ShiftEntry
 
 
 @dataclass(frozen=True)
@@ -55,3 +55,42 @@ def save_roster(sessions: sessionmaker[Session], roster: Roster, *, actor: str) 
             )
         )
     return summary
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """A counselor as dispatch needs them: plain values, no session attached."""
+
+    counselor_id: str
+    name: str
+    phone: str
+    languages: tuple[str, ...]
+    specialties: tuple[str, ...]
+    always_on_call: bool
+    timezone: str
+    shifts: tuple[ShiftEntry, ...]
+
+
+def load_roster(sessions: sessionmaker[Session]) -> list[RosterRow]:
+    with sessions() as session:
+        counselors = session.scalars(select(Counselor).order_by(Counselor.id)).all()
+        return [
+            RosterRow(
+                counselor_id=str(c.id),
+                name=c.name,
+                phone=c.phone,
+                languages=tuple(c.languages),
+                specialties=tuple(c.specialties),
+                always_on_call=c.always_on_call,
+                timezone=c.timezone,
+                shifts=tuple(ShiftEntry(s.weekday, s.start_minute, s.end_minute) for s in c.shifts),
+            )
+            for c in counselors
+        ]
+
+
+def counselor_phone(sessions: sessionmaker[Session], counselor_id: str) -> str | None:
+    if not counselor_id.isdigit():
+        return None
+    with sessions() as session:
+        return session.scalar(select(Counselor.phone).where(Counselor.id == int(counselor_id)))

@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass
 
 import phonenumbers
+from phonenumbers import geocoder
 
 from hotline.ivr.flow import CallerInput, CallState, advance, safe_default, start
 from hotline.ivr.script import Script
-from hotline.ivr.steps import Enqueue, Prompt, Step
+from hotline.ivr.steps import Enqueue, OfferCallback, Prompt, Step
 from hotline.live.calls import CallStore, LiveCall, new_call_id, now
 from hotline.privacy import caller_key
 from hotline.runtime import Runtime
@@ -32,17 +33,36 @@ class Turn:
     step: Step
 
 
-def to_e164(raw: str | None) -> str | None:
-    """The caller's number in E.164, or None when withheld or not a number."""
+def _parse(raw: str | None) -> phonenumbers.PhoneNumber | None:
     if not raw:
         return None
     try:
         number = phonenumbers.parse(raw, None)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(number):
+    return number if phonenumbers.is_possible_number(number) else None
+
+
+def to_e164(raw: str | None) -> str | None:
+    """The caller's number in E.164, or None when withheld or not a number."""
+    number = _parse(raw)
+    if number is None:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def coarse_region(raw: str | None) -> str | None:
+    """Country, and the province or state where the geocoder names one; never a city."""
+    number = _parse(raw)
+    if number is None:
+        return None
+    country = phonenumbers.region_code_for_number(number)
+    if not country or country == "ZZ":
+        return None
+    place = geocoder.description_for_number(number, "en")
+    if "," in place:
+        return f"{country}/{place.rsplit(',', 1)[1].strip()}"
+    return country
 
 
 def clean_input(digits: str | None, speech: str | None) -> CallerInput:
@@ -65,6 +85,7 @@ def answer(runtime: Runtime, *, call_sid: str, from_number: str | None) -> Turn:
         script_version=script.version,
         rules_version=runtime.rules.version,
         caller_key=key,
+        region=coarse_region(from_number),
         ivr=state.to_dict(),
     )
     log.info("call answered", extra={"call_id": call.call_id, "script": script.version})
@@ -119,54 +140,70 @@ def _apply(
     runtime: Runtime, call: LiveCall, state: CallState, step: Step, *, created: bool
 ) -> Turn:
     call.ivr = state.to_dict()
-    if isinstance(step, Enqueue):
+    joins_queue = isinstance(step, Enqueue | OfferCallback) and call.stage == "ivr"
+    if joins_queue:
+        assert isinstance(step, Enqueue | OfferCallback)
         call.stage = "queued"
-        call.queued_at = call.queued_at or now()
+        call.queued_at = now()
         call.language, call.topic, call.tier = step.language, step.topic, step.tier
         call.speech_used = step.speech_used
-        log.info(
-            "call queued",
-            extra={
-                "call_id": call.call_id,
-                "tier": step.tier,
-                "language": step.language,
-                "topic": step.topic,
-                "speech_used": step.speech_used,
-            },
-        )
     store = CallStore(runtime.redis)
     if created:
         store.create(call)
     else:
         store.save(call)
+    if joins_queue:
+        from hotline.jobs import dispatch_job, request
+        from hotline.services.dispatch import enqueue_call
+
+        enqueue_call(runtime, call)
+        request(runtime, dispatch_job)
+        log.info(
+            "call queued",
+            extra={
+                "call_id": call.call_id,
+                "tier": call.tier,
+                "language": call.language,
+                "topic": call.topic,
+                "speech_used": call.speech_used,
+            },
+        )
     return Turn(call, step)
 
 
 @dataclass(frozen=True)
 class HoldTurn:
+    action: str  # "hold", "connect" or "overflow"
     call: LiveCall | None
-    overflow_to: str | None  # a number to dial now, or None to keep holding
     language: str
+    number: str | None = None  # for overflow
+    position: int | None = None  # place in line, for the hold message
 
 
 def hold_turn(runtime: Runtime, *, call_id: str | None, call_sid: str) -> HoldTurn:
-    """Keep holding, or overflow once the tier's max_wait has passed (or the call is lost)."""
+    """Keep holding, join the counselor, or overflow (past max_wait, or the call is lost)."""
+    from hotline.live.queue import LiveQueue
+    from hotline.services.dispatch import overflow
+
     store = CallStore(runtime.redis)
     call = store.get(call_id) if call_id and _CALL_ID.match(call_id) else None
     if call is None and call_sid:
         call = store.by_sid(call_sid)
     rules = runtime.rules
     if call is None or call.queued_at is None:
-        return HoldTurn(call, rules.overflow_number(None), rules.default_language)
+        return HoldTurn("overflow", call, rules.default_language, rules.overflow_number(None))
     language = call.language or rules.default_language
+    if call.stage == "connected":
+        return HoldTurn("connect", call, language)
     tier = rules.tiers.get(call.tier or "")
     waited = now() - call.queued_at
-    if tier is None or waited >= tier.max_wait:
-        call.stage = "overflowed"
-        store.save(call)
-        log.info("call overflowed", extra={"call_id": call.call_id, "waited": round(waited)})
-        return HoldTurn(call, rules.overflow_number(language), language)
-    return HoldTurn(call, None, language)
+    if call.stage == "queued" and (tier is None or waited >= tier.max_wait):
+        overflow(runtime, call.call_id)
+        call = store.get(call.call_id) or call
+    if call.stage == "overflowed":
+        return HoldTurn("overflow", call, language, rules.overflow_number(language))
+    position = LiveQueue(runtime.redis).position(call.call_id, rules.tier_order)
+    return HoldTurn("hold", call, language, position=position)
 
 
 def message(script: Script, language: str, key: str) -> tuple[Prompt, ...]:

@@ -105,3 +105,48 @@ def transfer(number: str, prompts: tuple[Prompt, ...], backup: str) -> str:
         response.dial(backup, timeout=DIAL_TIMEOUT, answer_on_bridge=True)
     response.say(EMERGENCY, language="en-US")
     return str(response)
+
+
+# --- Counselors and the bridge. ------------------------------------------------------
+
+COUNSELOR_LANGUAGE = "en-US"
+WHISPER_TIMEOUT = 10
+
+
+def whisper(text: str, action: str) -> str:
+    """What the counselor hears on answering: who is waiting, and the key to accept.
+
+    No key (or hanging up) counts as a pass: the redirect carries no Digits.
+    """
+    response = VoiceResponse()
+    gather = response.gather(
+        action=action, method="POST", timeout=WHISPER_TIMEOUT, num_digits=1, input="dtmf"
+    )
+    gather.say(text, language=COUNSELOR_LANGUAGE)
+    gather.pause(length=1)
+    gather.say(text, language=COUNSELOR_LANGUAGE)
+    response.redirect(action, method="POST")
+    return str(response)
+
+
+def conference(room: str, prompts: tuple[Prompt, ...], *, status_callback: str = "") -> str:
+    """Join the per-call room; the call ends for both when either side leaves."""
+    response = VoiceResponse()
+    _prompts(response, prompts)
+    dial = response.dial()
+    options: dict[str, object] = {
+        "start_conference_on_enter": True,
+        "end_conference_on_exit": True,
+        "beep": False,
+    }
+    if status_callback:
+        options.update(status_callback=status_callback, status_callback_event="end")
+    dial.conference(room, **options)
+    return str(response)
+
+
+def goodbye(text: str, language: str = COUNSELOR_LANGUAGE) -> str:
+    response = VoiceResponse()
+    response.say(text, language=language)
+    response.hangup()
+    return str(response)

@@ -8,8 +8,12 @@ from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from hotline.ivr.steps import OVERFLOW, Ask, Transfer
+from hotline.jobs import dispatch_job
+from hotline.jobs import request as enqueue_job
+from hotline.live.calls import CallStore, LiveCall
+from hotline.live.offers import Offers
 from hotline.runtime import Runtime
-from hotline.services import calls
+from hotline.services import calls, dispatch
 from hotline.telephony import twiml
 from hotline.web.security import twilio_signed
 
@@ -72,12 +76,82 @@ def hold() -> Response:
     turn = calls.hold_turn(
         runtime, call_id=request.args.get("call"), call_sid=request.form.get("CallSid", "")
     )
-    prompts = calls.message(runtime.scripts.current, turn.language, "transfer")
-    if turn.overflow_to is not None:
-        return _twiml(twiml.transfer(turn.overflow_to, prompts, runtime.backup_number))
+    script = runtime.scripts.get(turn.call.script_version) if turn.call else runtime.scripts.current
+    if turn.action == "overflow":
+        assert turn.number is not None
+        words = calls.message(script, turn.language, "transfer")
+        return _twiml(twiml.transfer(turn.number, words, runtime.backup_number))
     assert turn.call is not None
-    words = calls.message(runtime.scripts.get(turn.call.script_version), turn.language, "hold")
-    return _twiml(twiml.hold(words, _url("voice.hold", turn.call.call_id)))
+    if turn.action == "connect":
+        return _connect_caller(runtime, turn.call)
+    return _twiml(
+        twiml.hold(
+            calls.message(script, turn.language, "hold"), _url("voice.hold", turn.call.call_id)
+        )
+    )
+
+
+@bp.post("/connect")
+@twilio_signed
+def connect() -> Response:
+    """The caller's leg, redirected here once a counselor accepted: into the call's room."""
+    runtime = current_app.extensions["hotline"]
+    call = CallStore(runtime.redis).get(request.args.get("call", ""))
+    if call is None or call.stage != "connected":
+        return _backup()
+    return _connect_caller(runtime, call)
+
+
+def _connect_caller(runtime: Runtime, call: LiveCall) -> Response:
+    script = runtime.scripts.get(call.script_version)
+    words = calls.message(script, call.language or script.default_language, "transfer")
+    return _twiml(twiml.conference(dispatch.room(call.call_id), words))
+
+
+@bp.post("/offer")
+@twilio_signed
+def offer() -> Response:
+    """A counselor answered our call: whisper who is waiting and ask for the accept key."""
+    runtime = current_app.extensions["hotline"]
+    offer_id = request.args.get("offer", "")
+    text = dispatch.whisper_text(runtime, offer_id)
+    if text is None:
+        return _twiml(twiml.goodbye("This caller is no longer waiting. Thank you."))
+    action = url_for("voice.offer_answer", offer=offer_id)
+    return _twiml(twiml.whisper(text, action))
+
+
+@bp.post("/offer/answer")
+@twilio_signed
+def offer_answer() -> Response:
+    """The accept key bridges the counselor in; anything else passes the call on."""
+    runtime = current_app.extensions["hotline"]
+    offer_id = request.args.get("offer", "")
+    pending = Offers(runtime.redis).get(offer_id)
+    if pending is None:
+        return _twiml(twiml.goodbye("This caller is no longer waiting. Thank you."))
+    if request.form.get("Digits", "") != runtime.rules.offer.accept_key:
+        dispatch.missed(runtime, pending)
+        enqueue_job(runtime, dispatch_job)
+        return _twiml(twiml.goodbye("The call has been passed on. Thank you."))
+    call = dispatch.accept(runtime, offer_id)
+    if call is None:
+        return _twiml(twiml.goodbye("This caller is no longer waiting. Thank you."))
+    return _twiml(twiml.conference(dispatch.room(call.call_id), ()))
+
+
+@bp.post("/offer/status")
+@twilio_signed
+def offer_status() -> Response:
+    """Status of a counselor's leg: no answer or a hang-up before accepting is a miss."""
+    runtime = current_app.extensions["hotline"]
+    dispatch.counselor_leg_status(
+        runtime,
+        offer_id=request.args.get("offer", ""),
+        counselor_id=request.args.get("counselor", ""),
+        status=request.form.get("CallStatus", ""),
+    )
+    return _twiml(twiml.empty())
 
 
 def _url(endpoint: str, call_id: str) -> str:
@@ -108,4 +182,12 @@ def fallback() -> Response:
 @bp.post("/status")
 @twilio_signed
 def status() -> Response:
+    """Status of a caller's leg: a finished call leaves the queue and frees its counselor."""
+    runtime = current_app.extensions["hotline"]
+    dispatch.caller_leg_status(
+        runtime,
+        call_sid=request.form.get("CallSid", ""),
+        status=request.form.get("CallStatus", ""),
+        sequence=request.form.get("SequenceNumber", ""),
+    )
     return _twiml(twiml.empty())

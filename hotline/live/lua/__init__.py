@@ -1,0 +1,92 @@
+"""Key layout and shared Lua for the queue, presence and offers.
+
+Every key carries the `{live}` hash tag, so all of them live in one Redis Cluster slot:
+a script may then touch keys it derives from stored ids (an offer's call, a call's
+tier), which Cluster allows within one slot. Scripts still declare the keys they know
+up front, so that Cluster routes them to the right node.
+"""
+
+from __future__ import annotations
+
+PREFIX = "hotline:{live}:"
+WAITING = PREFIX + "q:waiting"  # SET: queued calls not offered right now
+TIERS = PREFIX + "q:tiers"  # SET: every tier name a call was ever queued under
+COUNSELORS = PREFIX + "counselors"  # SET: every counselor id with a profile
+BY_CALL = PREFIX + "offers:by_call"  # HASH: call_id -> offer_id
+BY_COUNSELOR = PREFIX + "offers:by_counselor"  # HASH: counselor_id -> offer_id
+EXPIRY = PREFIX + "offers:expiry"  # ZSET: offer_id scored by expires_at
+
+
+def call_key(call_id: str) -> str:
+    """HASH: a queued call (waiting or offered); gone once connected, hung up or overflowed."""
+    return PREFIX + "q:call:" + call_id
+
+
+def tier_key(tier: str) -> str:
+    """ZSET: queued calls of one tier, scored by entered_at (offered ones keep their score)."""
+    return PREFIX + "q:tier:" + tier
+
+
+def counselor_key(counselor_id: str) -> str:
+    """HASH: languages, specialties (JSON lists), state, idle_since, misses."""
+    return PREFIX + "counselor:" + counselor_id
+
+
+def offer_key(offer_id: str) -> str:
+    """HASH: call_id, counselor_id, created_at, expires_at."""
+    return PREFIX + "offer:" + offer_id
+
+
+# Shared by every script. Numbers travel as the strings Python wrote (repr of a float) and
+# are stored untouched: Lua would print them with 14 digits and lose precision.
+PRELUDE = f"""
+local P = '{PREFIX}'
+local WAITING = '{WAITING}'
+local BY_CALL = '{BY_CALL}'
+local BY_COUNSELOR = '{BY_COUNSELOR}'
+local EXPIRY = '{EXPIRY}'
+local function call_key(id) return P .. 'q:call:' .. id end
+local function tier_key(t) return P .. 'q:tier:' .. t end
+local function counselor_key(id) return P .. 'counselor:' .. id end
+local function offer_key(id) return P .. 'offer:' .. id end
+
+-- Undo an offer: the call waits again (its score never changed) and a RINGING counselor
+-- goes to `to_state` (nil: leave the state alone). Returns the offer (see OFFER_FIELDS).
+local function drop_offer(offer_id, to_state, now, keep_idle)
+  local o = redis.call('HMGET', offer_key(offer_id),
+    'call_id', 'counselor_id', 'created_at', 'expires_at')
+  if not o[1] then return false end
+  o[5] = offer_id
+  redis.call('DEL', offer_key(offer_id))
+  redis.call('ZREM', EXPIRY, offer_id)
+  if redis.call('HGET', BY_CALL, o[1]) == offer_id then
+    redis.call('HDEL', BY_CALL, o[1])
+    if redis.call('EXISTS', call_key(o[1])) == 1 then redis.call('SADD', WAITING, o[1]) end
+  end
+  if redis.call('HGET', BY_COUNSELOR, o[2]) == offer_id then
+    redis.call('HDEL', BY_COUNSELOR, o[2])
+    local ck = counselor_key(o[2])
+    if to_state and redis.call('HGET', ck, 'state') == 'ringing' then
+      redis.call('HSET', ck, 'state', to_state)
+      if to_state == 'available' and not keep_idle then
+        redis.call('HSET', ck, 'idle_since', now)
+      end
+    end
+  end
+  return o
+end
+"""
+
+
+# How a script returns an offer.
+OFFER_FIELDS = ("call_id", "counselor_id", "created_at", "expires_at", "offer_id")
+
+
+def script(body: str) -> str:
+    """A script's full source: the shared prelude, then its own body."""
+    return PRELUDE + body
+
+
+def text(raw: bytes | str) -> str:
+    """Clients return bytes (no decode_responses): decode here, once."""
+    return raw.decode() if isinstance(raw, bytes) else raw

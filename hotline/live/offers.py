@@ -1,0 +1,252 @@
+"""Offers: the atomic claim that makes a ring real, so nobody is ever double-booked.
+
+A claim, an accept and a release are each one Lua script, so any number of web and
+worker processes on any number of machines may race: a counselor holds at most one
+offer, a call is offered to at most one counselor, and a release gives the call back
+its place (it never left its tier's ZSET, nor changed score).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from hotline.live.lua import (
+    BY_CALL,
+    BY_COUNSELOR,
+    EXPIRY,
+    WAITING,
+    call_key,
+    counselor_key,
+    offer_key,
+    script,
+    text,
+)
+from hotline.routing.snapshot import CounselorState
+
+# An accept may arrive this long after expires_at (the key press travels through Twilio);
+# the sweep waits as long before releasing an expired offer, so the two never race.
+ACCEPT_GRACE = 2.0
+
+_CLAIM = script("""
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('SISMEMBER', WAITING, ARGV[1]) == 0 then return 0 end
+if redis.call('HEXISTS', BY_CALL, ARGV[1]) == 1 then return 0 end
+if redis.call('HGET', KEYS[2], 'state') ~= 'available' then return 0 end
+if redis.call('HEXISTS', BY_COUNSELOR, ARGV[2]) == 1 then return 0 end
+redis.call('SREM', WAITING, ARGV[1])
+redis.call('HSET', BY_CALL, ARGV[1], ARGV[3])
+redis.call('HSET', BY_COUNSELOR, ARGV[2], ARGV[3])
+redis.call('HSET', KEYS[2], 'state', 'ringing')
+redis.call('HSET', KEYS[3], 'call_id', ARGV[1], 'counselor_id', ARGV[2],
+  'created_at', ARGV[4], 'expires_at', ARGV[5])
+redis.call('ZADD', EXPIRY, ARGV[5], ARGV[3])
+return 1
+""")
+
+# The counselor takes the call: ON_CALL, misses reset, and the call leaves the queue.
+_ACCEPT = script("""
+local o = redis.call('HMGET', KEYS[1], 'call_id', 'counselor_id', 'created_at', 'expires_at')
+if not o[1] then return false end
+if tonumber(ARGV[2]) >= tonumber(o[4]) + tonumber(ARGV[3]) then return false end
+if redis.call('HGET', BY_CALL, o[1]) ~= ARGV[1] then return false end
+if redis.call('HGET', BY_COUNSELOR, o[2]) ~= ARGV[1] then return false end
+local ck, qk = counselor_key(o[2]), call_key(o[1])
+if redis.call('HGET', ck, 'state') ~= 'ringing' then return false end
+redis.call('HSET', ck, 'state', 'on_call', 'misses', 0)
+redis.call('HDEL', BY_CALL, o[1])
+redis.call('HDEL', BY_COUNSELOR, o[2])
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', EXPIRY, ARGV[1])
+local tier = redis.call('HGET', qk, 'tier')
+if tier then redis.call('ZREM', tier_key(tier), o[1]) end
+redis.call('DEL', qk)
+redis.call('SREM', WAITING, o[1])
+o[5] = ARGV[1]
+return o
+""")
+
+# ARGV: offer_id, now, to_state, max_no_answer ('' = no miss counted),
+# only_if_expired_by ('' = release whatever its expiry). Returns {offer, went_away}.
+_RELEASE = script("""
+local exp = redis.call('HGET', KEYS[1], 'expires_at')
+if not exp then return false end
+if ARGV[5] ~= '' and tonumber(exp) > tonumber(ARGV[5]) then return false end
+local to_state, away = ARGV[3], 0
+if ARGV[4] ~= '' then
+  local who = redis.call('HGET', KEYS[1], 'counselor_id')
+  local ck = counselor_key(who)
+  if redis.call('HGET', BY_COUNSELOR, who) == ARGV[1] and redis.call('EXISTS', ck) == 1 then
+    local n = redis.call('HINCRBY', ck, 'misses', 1)
+    local max = tonumber(ARGV[4])
+    if max > 0 and n >= max then to_state, away = 'away', 1 end
+  end
+end
+return {drop_offer(ARGV[1], to_state, ARGV[2], false), away}
+""")
+
+_EXPIRED = script("""
+local out = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])) do
+  local o = redis.call('HMGET', offer_key(id), 'call_id', 'counselor_id', 'created_at',
+    'expires_at')
+  if o[1] then o[5] = id; out[#out + 1] = o end
+end
+return out
+""")
+
+_RELEASABLE = frozenset(
+    {
+        CounselorState.AVAILABLE,
+        CounselorState.AWAY,
+        CounselorState.WRAP_UP,
+        CounselorState.OFF_SHIFT,
+    }
+)
+
+
+@dataclass(frozen=True)
+class LiveOffer:
+    offer_id: str
+    call_id: str
+    counselor_id: str
+    created_at: float
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class Missed:
+    """A missed offer, released: `went_away` when it was the counselor's last allowed miss."""
+
+    offer: LiveOffer
+    went_away: bool
+
+
+class Offers:
+    def __init__(self, client: redis.Redis) -> None:
+        self.redis = client
+        self._claim = client.register_script(_CLAIM)
+        self._accept = client.register_script(_ACCEPT)
+        self._release = client.register_script(_RELEASE)
+        self._expired = client.register_script(_EXPIRED)
+
+    def claim(self, call_id: str, counselor_id: str, *, now: float, ttl: float) -> LiveOffer | None:
+        """Offer a waiting call to an AVAILABLE counselor; None (nothing changed) otherwise."""
+        offer = LiveOffer(
+            offer_id=secrets.token_urlsafe(12),
+            call_id=call_id,
+            counselor_id=counselor_id,
+            created_at=float(now),
+            expires_at=float(now) + ttl,
+        )
+        won = self._claim(
+            keys=[call_key(call_id), counselor_key(counselor_id), offer_key(offer.offer_id)],
+            args=[
+                call_id,
+                counselor_id,
+                offer.offer_id,
+                repr(offer.created_at),
+                repr(offer.expires_at),
+            ],
+        )
+        return offer if won else None
+
+    def accept(self, offer_id: str, *, now: float) -> LiveOffer | None:
+        """The counselor takes the call, if the offer still stands (until expires_at + grace)."""
+        raw = self._accept(
+            keys=[offer_key(offer_id), BY_CALL, BY_COUNSELOR, EXPIRY, WAITING],
+            args=[offer_id, repr(float(now)), repr(ACCEPT_GRACE)],
+        )
+        return offer_from(raw) if raw else None
+
+    def release(
+        self,
+        offer_id: str,
+        *,
+        now: float,
+        to_state: CounselorState = CounselorState.AVAILABLE,
+    ) -> LiveOffer | None:
+        """Declined, not answered or failed: the call waits again in its place; idempotent.
+
+        The counselor goes to `to_state`; AVAILABLE restarts their idle time, so the next
+        offer goes to someone idle for longer.
+        """
+        released = self._release_raw(offer_id, now=now, to_state=to_state)
+        return released.offer if released else None
+
+    def miss(
+        self, offer_id: str, *, now: float, max_no_answer: int, expired_by: float | None = None
+    ) -> Missed | None:
+        """Release as a missed offer, counting the miss in the same step; idempotent.
+
+        At `max_no_answer` misses in a row the counselor goes AWAY, else AVAILABLE. Use this
+        rather than Presence.miss + release when Twilio may report a no-answer twice: a
+        second report finds no offer and counts nothing. With `expired_by`, only an offer
+        whose expires_at is at or before it is released.
+        """
+        return self._release_raw(
+            offer_id,
+            now=now,
+            to_state=CounselorState.AVAILABLE,
+            max_no_answer=max_no_answer,
+            expired_by=expired_by,
+        )
+
+    def get(self, offer_id: str) -> LiveOffer | None:
+        raw = self.redis.hmget(
+            offer_key(offer_id), ["call_id", "counselor_id", "created_at", "expires_at"]
+        )
+        return offer_from([*raw, offer_id]) if raw[0] is not None else None
+
+    def for_call(self, call_id: str) -> LiveOffer | None:
+        offer_id = self.redis.hget(BY_CALL, call_id)
+        return self.get(text(offer_id)) if offer_id else None
+
+    def for_counselor(self, counselor_id: str) -> LiveOffer | None:
+        offer_id = self.redis.hget(BY_COUNSELOR, counselor_id)
+        return self.get(text(offer_id)) if offer_id else None
+
+    def expired(self, now: float) -> list[LiveOffer]:
+        """Offers whose expires_at is at or before `now`, soonest expired first."""
+        return [offer_from(raw) for raw in self._expired(keys=[EXPIRY], args=[repr(float(now))])]
+
+    def _release_raw(
+        self,
+        offer_id: str,
+        *,
+        now: float,
+        to_state: CounselorState,
+        max_no_answer: int | None = None,
+        expired_by: float | None = None,
+    ) -> Missed | None:
+        if to_state not in _RELEASABLE:
+            raise ValueError(f"a released counselor cannot be {to_state.value}")
+        raw = self._release(
+            keys=[offer_key(offer_id), BY_CALL, BY_COUNSELOR, EXPIRY, WAITING],
+            args=[
+                offer_id,
+                repr(float(now)),
+                to_state.value,
+                "" if max_no_answer is None else str(int(max_no_answer)),
+                "" if expired_by is None else repr(float(expired_by)),
+            ],
+        )
+        if not raw or not raw[0]:
+            return None
+        return Missed(offer=offer_from(raw[0]), went_away=bool(raw[1]))
+
+
+def offer_from(raw: Sequence[Any]) -> LiveOffer:
+    """A LiveOffer from a script's [call_id, counselor_id, created_at, expires_at, offer_id]."""
+    call_id, counselor_id, created_at, expires_at, offer_id = (text(x) for x in raw)
+    return LiveOffer(
+        offer_id=offer_id,
+        call_id=call_id,
+        counselor_id=counselor_id,
+        created_at=float(created_at),
+        expires_at=float(expires_at),
+    )

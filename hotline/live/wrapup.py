@@ -1,0 +1,21 @@
+"""When each counselor's wrap-up ends: after it, they are offered calls again."""
+
+from __future__ import annotations
+
+import redis
+
+_KEY = "hotline:{live}:wrapup"
+
+
+class WrapUps:
+    def __init__(self, client: redis.Redis) -> None:
+        self.redis = client
+
+    def start(self, counselor_id: str, until: float) -> None:
+        self.redis.zadd(_KEY, {counselor_id: until})
+
+    def due(self, now: float) -> list[str]:
+        return [m.decode() for m in self.redis.zrangebyscore(_KEY, "-inf", now)]
+
+    def clear(self, counselor_id: str) -> bool:
+        return bool(self.redis.zrem(_KEY, counselor_id))

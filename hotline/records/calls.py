@@ -1,0 +1,66 @@
+"""Writing and counting call records. Written once per call, whatever is delivered twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from hotline.records.models import CallRecord
+
+OUTCOMES = (
+    "answered",
+    "hung_up_ivr",
+    "hung_up_queue",
+    "callback_requested",
+    "overflowed",
+    "failed",
+)
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    id: str
+    caller_key: str | None
+    region: str | None
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    language: str | None
+    topic: str | None
+    tier: str | None
+    speech_used: bool
+    ivr_seconds: int | None
+    queue_seconds: int | None
+    talk_seconds: int | None
+    outcome: str
+    counselor_id: int | None
+    rules_version: str
+    script_version: str
+
+
+def save_record(sessions: sessionmaker[Session], record: NewRecord) -> bool:
+    """Insert the record unless one exists for this call; True if this call wrote it."""
+    assert record.outcome in OUTCOMES, record.outcome
+    with sessions() as session:
+        if session.get(CallRecord, record.id) is not None:
+            return False
+        session.add(CallRecord(**asdict(record)))
+        try:
+            session.commit()
+        except IntegrityError:  # a concurrent writer won the race: still exactly one record
+            session.rollback()
+            return False
+    return True
+
+
+def calls_since(sessions: sessionmaker[Session], caller_key: str, since: dt.datetime) -> int:
+    with sessions() as session:
+        count = session.scalar(
+            select(func.count())
+            .select_from(CallRecord)
+            .where(CallRecord.caller_key == caller_key, CallRecord.started_at >= since)
+        )
+    return int(count or 0)

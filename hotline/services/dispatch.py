@@ -1,0 +1,288 @@
+"""Dispatch: match waiting callers to free counselors, claim atomically, ring, bridge.
+
+Runs on every event that can change a match (a call queued, a counselor free, an
+offer declined) and on a short periodic tick for relaxation steps. Any number of
+dispatchers may run at once: the claim in Redis is what makes an offer real, so a
+counselor is never rung for two calls and a call never rings two counselors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from hotline.live.calls import CallStore, LiveCall, now
+from hotline.live.offers import LiveOffer, Offers
+from hotline.live.presence import Presence
+from hotline.live.queue import LiveQueue
+from hotline.live.wrapup import WrapUps
+from hotline.records.calls import calls_since
+from hotline.records.roster import counselor_phone
+from hotline.routing.match import plan
+from hotline.routing.snapshot import CounselorState, WaitingCall
+from hotline.runtime import Runtime
+from hotline.telephony.client import TelephonyError
+
+log = logging.getLogger(__name__)
+CLAIM_GRACE = 15  # seconds an offer outlives the ring timeout, for the whisper and the key
+
+
+@dataclass
+class DispatchReport:
+    offered: list[tuple[str, str]] = field(default_factory=list)
+    overflowed: list[str] = field(default_factory=list)
+    refused: int = 0
+    next_due: float | None = None
+
+
+def public(runtime: Runtime, path: str, **query: str) -> str:
+    """An absolute URL on this service, for Twilio to fetch."""
+    url = runtime.settings.public_url.rstrip("/") + path
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def enqueue_call(runtime: Runtime, call: LiveCall) -> None:
+    """The call joins the live queue of its tier (idempotent: a redelivery changes nothing)."""
+    assert call.tier and call.language and call.topic and call.queued_at
+    LiveQueue(runtime.redis).enqueue(
+        WaitingCall(
+            call_id=call.call_id,
+            tier=call.tier,
+            entered_at=call.queued_at,
+            language=call.language,
+            topic=call.topic,
+            rules_version=call.rules_version,
+        )
+    )
+
+
+def dispatch(runtime: Runtime, *, at: float | None = None) -> DispatchReport:
+    moment = now() if at is None else at
+    redis = runtime.redis
+    presence, offers, queue = Presence(redis), Offers(redis), LiveQueue(redis)
+    wrapups = WrapUps(redis)
+    for counselor_id in wrapups.due(moment):
+        presence.set_state(counselor_id, CounselorState.AVAILABLE, moment)
+        wrapups.clear(counselor_id)
+    decided = plan(moment, queue.waiting(), presence.all(), runtime.rules)
+    report = DispatchReport(next_due=decided.next_due)
+    ttl = runtime.rules.offer.ring_timeout + CLAIM_GRACE
+    for offer in decided.offers:
+        claimed = offers.claim(offer.call_id, offer.counselor_id, now=moment, ttl=ttl)
+        if claimed is None:  # someone else got there first: fine, the next pass re-plans
+            report.refused += 1
+            continue
+        if ring(runtime, claimed):
+            report.offered.append((offer.call_id, offer.counselor_id))
+    for call_id in decided.overflows:
+        if overflow(runtime, call_id):
+            report.overflowed.append(call_id)
+    return report
+
+
+def ring(runtime: Runtime, offer: LiveOffer) -> bool:
+    """Ring the counselor's phone for a claimed offer; on failure, release it as a miss."""
+    phone = counselor_phone(runtime.sessions, offer.counselor_id)
+    try:
+        if phone is None:
+            raise TelephonyError("no phone on the roster")
+        leg = runtime.telephony.call(
+            to=phone,
+            url=public(runtime, "/voice/offer", offer=offer.offer_id),
+            status_callback=public(
+                runtime, "/voice/offer/status", offer=offer.offer_id, counselor=offer.counselor_id
+            ),
+            timeout=runtime.rules.offer.ring_timeout,
+        )
+    except TelephonyError as exc:
+        log.warning(
+            "could not ring counselor",
+            extra={"call_id": offer.call_id, "counselor": offer.counselor_id, "error": str(exc)},
+        )
+        missed(runtime, offer)
+        return False
+    store = CallStore(runtime.redis)
+    call = store.get(offer.call_id)
+    if call is not None:
+        call.stage, call.counselor_id, call.counselor_leg = "offered", offer.counselor_id, leg
+        store.save(call)
+    log.info("offer made", extra={"call_id": offer.call_id, "counselor": offer.counselor_id})
+    return True
+
+
+def missed(runtime: Runtime, offer: LiveOffer) -> None:
+    """Declined, not answered or failed: the caller keeps their place; the miss is counted."""
+    moment = now()
+    presence = Presence(runtime.redis)
+    away = presence.miss(offer.counselor_id, runtime.rules.offer.max_no_answer, moment)
+    state = CounselorState.AWAY if away else CounselorState.AVAILABLE
+    released = Offers(runtime.redis).release(offer.offer_id, now=moment, to_state=state)
+    if released is None:
+        return  # already released or accepted elsewhere
+    store = CallStore(runtime.redis)
+    call = store.get(offer.call_id)
+    if call is not None and call.stage == "offered":
+        call.stage, call.counselor_id, call.counselor_leg = "queued", None, None
+        store.save(call)
+    if away:
+        log.warning(
+            "counselor set away after missed offers", extra={"counselor": offer.counselor_id}
+        )
+    log.info("offer missed", extra={"call_id": offer.call_id, "counselor": offer.counselor_id})
+
+
+def accept(runtime: Runtime, offer_id: str) -> LiveCall | None:
+    """The counselor pressed the accept key: bridge them with the caller, if still there."""
+    accepted = Offers(runtime.redis).accept(offer_id, now=now())
+    if accepted is None:
+        return None
+    Presence(runtime.redis).clear_misses(accepted.counselor_id)
+    store = CallStore(runtime.redis)
+    call = store.get(accepted.call_id)
+    if call is None:
+        return None
+    call.stage, call.counselor_id = "connected", accepted.counselor_id
+    call.connected_at = now()
+    store.save(call)
+    try:
+        runtime.telephony.redirect(
+            call.call_sid, public(runtime, "/voice/connect", call=call.call_id)
+        )
+    except TelephonyError:
+        # The hold loop's next turn sees stage "connected" and joins the room itself.
+        log.warning(
+            "caller redirect failed; hold loop will connect", extra={"call_id": call.call_id}
+        )
+    log.info("offer accepted", extra={"call_id": call.call_id, "counselor": accepted.counselor_id})
+    return call
+
+
+def overflow(runtime: Runtime, call_id: str) -> bool:
+    """Past max_wait or nobody could ever take it: to the backup line for their language."""
+    if Offers(runtime.redis).for_call(call_id) is not None:
+        return False  # a counselor's phone is ringing for this caller: let it ring out
+    LiveQueue(runtime.redis).remove(call_id)
+    store = CallStore(runtime.redis)
+    call = store.get(call_id)
+    if call is None or call.stage not in ("queued", "ivr"):
+        return False
+    call.stage = "overflowed"
+    store.save(call)
+    log.info("call overflowed", extra={"call_id": call_id})
+    with contextlib.suppress(TelephonyError):  # else the hold loop's next turn overflows it
+        runtime.telephony.redirect(call.call_sid, public(runtime, "/voice/hold", call=call_id))
+    return True
+
+
+def call_ended(runtime: Runtime, call: LiveCall) -> None:
+    """The caller hung up: leave the queue; a counselor being rung for them is freed."""
+    queue, offers = LiveQueue(runtime.redis), Offers(runtime.redis)
+    pending = offers.for_call(call.call_id)
+    if pending is not None:
+        offers.release(pending.offer_id, now=now(), to_state=CounselorState.AVAILABLE)
+        if call.counselor_leg:
+            with contextlib.suppress(TelephonyError):  # else the ring times out by itself
+                runtime.telephony.hang_up(call.counselor_leg)
+    queue.remove(call.call_id)
+
+
+def counselor_done(runtime: Runtime, counselor_id: str) -> None:
+    """A counselor's call ended: wrap-up, then back to available when it is over."""
+    moment = now()
+    presence = Presence(runtime.redis)
+    counselor = presence.get(counselor_id)
+    if counselor is None or counselor.state != CounselorState.ON_CALL:
+        return
+    presence.set_state(counselor_id, CounselorState.WRAP_UP, moment, force=True)
+    WrapUps(runtime.redis).start(counselor_id, moment + runtime.rules.offer.wrap_up)
+
+
+def room(call_id: str) -> str:
+    """The per-call conference: a supervisor can later listen, coach or barge into it."""
+    return f"hotline-{call_id}"
+
+
+def whisper_text(runtime: Runtime, offer_id: str) -> str | None:
+    """What the counselor hears: urgency, language, topic and wait. Never the number."""
+    pending = Offers(runtime.redis).get(offer_id)
+    if pending is None:
+        return None
+    waiting = LiveQueue(runtime.redis).get(pending.call_id)
+    if waiting is None:
+        return None
+    rules = runtime.rules
+    language = (
+        rules.languages[waiting.language].name
+        if waiting.language in rules.languages
+        else waiting.language
+    )
+    topic = rules.specialties.get(waiting.topic, waiting.topic)
+    minutes = int((now() - waiting.entered_at) // 60)
+    waited = "just now" if minutes < 1 else f"waiting {minutes} minute{'s' * (minutes != 1)}"
+    repeat = _repeat_words(runtime, pending.call_id)
+    return (
+        f"{waiting.tier.capitalize()} call. {language}. {topic}. {waited}. {repeat}"
+        f"Press {rules.offer.accept_key} to accept, any other key to pass."
+    )
+
+
+def _repeat_words(runtime: Runtime, call_id: str) -> str:
+    """'3rd call this week.' when the caller has called before in the last 7 days."""
+    call = CallStore(runtime.redis).get(call_id)
+    if call is None or call.caller_key is None:
+        return ""
+    since = dt.datetime.fromtimestamp(now() - 7 * 24 * 3600, dt.UTC)
+    count = calls_since(runtime.sessions, call.caller_key, since) + 1
+    if count < 2:
+        return ""
+    flag = " Frequent caller." if count >= runtime.rules.frequent_callers.threshold else ""
+    return f"{_ordinal(count)} call this week.{flag} "
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+ENDED = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
+
+
+def counselor_leg_status(
+    runtime: Runtime, *, offer_id: str, counselor_id: str, status: str
+) -> None:
+    if status not in ENDED:
+        return
+    pending = Offers(runtime.redis).get(offer_id)
+    if pending is not None:  # the leg ended before the accept key: a miss
+        missed(runtime, pending)
+    elif counselor_id:
+        counselor_done(runtime, counselor_id)
+    from hotline.jobs import dispatch_job, request
+
+    request(runtime, dispatch_job)
+
+
+def caller_leg_status(runtime: Runtime, *, call_sid: str, status: str, sequence: str) -> None:
+    """The caller's leg: only its end matters here; duplicates and late arrivals do nothing."""
+    store = CallStore(runtime.redis)
+    call = store.by_sid(call_sid) if call_sid else None
+    if call is None:
+        return
+    seq = int(sequence) if sequence.isdigit() else None
+    if seq is not None and seq <= call.last_status_seq:
+        return
+    if seq is not None:
+        call.last_status_seq = seq
+    ending = status in ENDED and call.ended_at is None
+    if ending:
+        call_ended(runtime, call)
+        call.ended_at, call.end_status = now(), status
+        log.info("call ended", extra={"call_id": call.call_id, "stage": call.stage})
+    store.save(call)
+    if ending:
+        from hotline.jobs import request_record
+
+        request_record(runtime, call.call_id)

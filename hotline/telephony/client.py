@@ -1,0 +1,113 @@
+"""Outbound calls and call redirects: one small interface, Twilio's REST client behind it.
+
+`FakeTelephony` is the stand-in tests use: it records what would have been sent and can
+never dial anyone.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from hotline.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class TelephonyError(RuntimeError):
+    """Twilio refused or could not be reached; the caller of this module decides what next."""
+
+
+class Telephony(Protocol):
+    def call(self, *, to: str, url: str, status_callback: str, timeout: int) -> str:
+        """Ring `to`; when answered, Twilio fetches `url`. Returns the new call's sid."""
+        ...
+
+    def redirect(self, call_sid: str, url: str) -> None:
+        """Send a live call to new TwiML at `url` (e.g. from the hold loop to a conference)."""
+        ...
+
+    def hang_up(self, call_sid: str) -> None: ...
+
+
+class TwilioTelephony:
+    def __init__(self, settings: Settings) -> None:
+        from twilio.rest import Client
+
+        token = settings.twilio_auth_token.reveal() if settings.twilio_auth_token else ""
+        self._client = Client(settings.twilio_account_sid, token)
+        self._client.api.base_url = settings.twilio_api_url  # a local double in tests
+        self._from = settings.twilio_number
+
+    def call(self, *, to: str, url: str, status_callback: str, timeout: int) -> str:
+        from twilio.base.exceptions import TwilioException
+
+        try:
+            created = self._client.calls.create(
+                to=to,
+                from_=self._from,
+                url=url,
+                method="POST",
+                status_callback=status_callback,
+                status_callback_method="POST",
+                status_callback_event=["answered", "completed"],
+                timeout=timeout,
+            )
+        except (TwilioException, OSError) as exc:
+            raise TelephonyError(type(exc).__name__) from exc
+        return str(created.sid)
+
+    def redirect(self, call_sid: str, url: str) -> None:
+        from twilio.base.exceptions import TwilioException
+
+        try:
+            self._client.calls(call_sid).update(url=url, method="POST")
+        except (TwilioException, OSError) as exc:
+            raise TelephonyError(type(exc).__name__) from exc
+
+    def hang_up(self, call_sid: str) -> None:
+        from twilio.base.exceptions import TwilioException
+
+        try:
+            self._client.calls(call_sid).update(status="completed")
+        except (TwilioException, OSError) as exc:
+            raise TelephonyError(type(exc).__name__) from exc
+
+
+@dataclass
+class FakeTelephony:
+    """Records requests instead of sending them; `fail` makes every request raise."""
+
+    calls: list[dict[str, object]] = field(default_factory=list)
+    redirects: list[tuple[str, str]] = field(default_factory=list)
+    hang_ups: list[str] = field(default_factory=list)
+    fail: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def call(self, *, to: str, url: str, status_callback: str, timeout: int) -> str:
+        with self._lock:
+            if self.fail:
+                raise TelephonyError("fake failure")
+            sid = f"CA{len(self.calls):032x}"
+            self.calls.append(
+                {
+                    "sid": sid,
+                    "to": to,
+                    "url": url,
+                    "status_callback": status_callback,
+                    "timeout": timeout,
+                }
+            )
+            return sid
+
+    def redirect(self, call_sid: str, url: str) -> None:
+        with self._lock:
+            if self.fail:
+                raise TelephonyError("fake failure")
+            self.redirects.append((call_sid, url))
+
+    def hang_up(self, call_sid: str) -> None:
+        with self._lock:
+            self.hang_ups.append(call_sid)

@@ -1,0 +1,240 @@
+"""Dispatch end to end through the signed webhooks, with telephony recorded, not dialled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from hotline.live.calls import CallStore, LiveCall, now
+from hotline.live.presence import Presence
+from hotline.live.queue import LiveQueue
+from hotline.records.roster import save_roster
+from hotline.roster import parse_roster
+from hotline.routing.snapshot import CounselorState
+from hotline.runtime import Runtime
+from hotline.services.dispatch import dispatch
+from hotline.services.presence import sync_roster
+from hotline.telephony.client import FakeTelephony
+from tests.conftest import PUBLIC_URL
+from tests.support.caller import Caller, goes_to_hold, said
+from tests.support.twiml import flat
+
+ROSTER = """
+timezone: UTC
+counselors:
+  - {name: Ana, phone: "+14155550101", languages: [en], specialties: [suicide],
+     always_on_call: true}
+  - {name: Li, phone: "+14155550105", languages: [zh, en], specialties: [suicide],
+     always_on_call: true}
+  - {name: Zhang, phone: "+14155550106", languages: [zh], specialties: [youth],
+     always_on_call: true}
+"""
+PHONES = {"Ana": "+14155550101", "Li": "+14155550105", "Zhang": "+14155550106"}
+
+
+@dataclass
+class Desk:
+    runtime: Runtime
+    client: object
+    phone: FakeTelephony
+    ids: dict[str, str]
+
+    def caller(self, *keys: str) -> Caller:
+        caller = Caller(self.client)
+        verbs = caller.call()
+        for key in keys:
+            verbs = caller.give(verbs, key)
+        assert goes_to_hold(verbs)
+        return caller
+
+    def live(self, caller: Caller) -> LiveCall:
+        call = CallStore(self.runtime.redis).by_sid(caller.call_sid)
+        assert call is not None
+        return call
+
+    def rung(self) -> list[str]:
+        by_phone = {v: k for k, v in PHONES.items()}
+        return [by_phone[str(c["to"])] for c in self.phone.calls]
+
+    def offer_path(self, index: int = -1) -> str:
+        url = str(self.phone.calls[index]["url"])
+        return url.removeprefix(PUBLIC_URL)
+
+    def status_path(self, index: int = -1) -> str:
+        return str(self.phone.calls[index]["status_callback"]).removeprefix(PUBLIC_URL)
+
+    def state(self, name: str) -> CounselorState:
+        counselor = Presence(self.runtime.redis).get(self.ids[name])
+        assert counselor is not None
+        return counselor.state
+
+
+def _roster(runtime: Runtime, text: str) -> dict[str, str]:
+    parsed = parse_roster(
+        text,
+        "roster.yaml",
+        languages=runtime.rules.languages.keys(),
+        specialties=runtime.rules.specialties.keys(),
+    )
+    save_roster(runtime.sessions, parsed, actor="test")
+    from hotline.records.roster import load_roster
+
+    return {row.name: row.counselor_id for row in load_roster(runtime.sessions)}
+
+
+@pytest.fixture
+def desk(runtime: Runtime, client) -> Desk:  # type: ignore[no-untyped-def]
+    phone = FakeTelephony()
+    runtime.telephony = phone
+    ids = _roster(runtime, ROSTER)
+    sync_roster(runtime, at=now() - 600)  # on call for ten minutes: Ana idle longest? all equal
+    presence = Presence(runtime.redis)
+    for order, name in enumerate(["Ana", "Zhang", "Li"]):  # Ana idle longest, Li shortest
+        presence.set_state(ids[name], CounselorState.OFF_SHIFT, now())
+        presence.set_state(ids[name], CounselorState.AVAILABLE, now() - 300 + order)
+    return Desk(runtime, client, phone, ids)
+
+
+def test_a_mandarin_caller_on_suicide_reaches_the_mandarin_suicide_specialist(desk: Desk) -> None:
+    caller = desk.caller("2", "1")
+    dispatch(desk.runtime)
+    assert desk.rung() == ["Li"], "not Ana (idle longer, no Mandarin), not Zhang (no suicide)"
+    counselor = Caller(desk.client, number=PHONES["Li"])
+    whisper = counselor.post(desk.offer_path())
+    words = " ".join(v.text for v in said(whisper))
+    assert "Mandarin" in words and "Press 1" in words and "+1415" not in words
+    bridged = counselor.give(whisper, "1")
+    rooms = [v.text for v in flat(bridged) if v.name == "Conference"]
+    call = desk.live(caller)
+    assert rooms == [f"hotline-{call.call_id}"]
+    assert call.stage == "connected" and desk.state("Li") == CounselorState.ON_CALL
+    assert desk.phone.redirects == [
+        (caller.call_sid, f"{PUBLIC_URL}/voice/connect?call={call.call_id}")
+    ]
+    joined = caller.post(f"/voice/connect?call={call.call_id}")
+    assert [v.text for v in flat(joined) if v.name == "Conference"] == rooms
+
+
+def test_a_counselor_who_does_not_answer_is_passed_over(desk: Desk) -> None:
+    caller = desk.caller("1", "1")  # English, suicide: Ana (idle longest) first
+    entered = desk.live(caller).queued_at
+    dispatch(desk.runtime)
+    assert desk.rung() == ["Ana"]
+    leg = Caller(desk.client, number=PHONES["Ana"])
+    leg.post(desk.status_path(), {"CallStatus": "no-answer"})
+    assert desk.state("Ana") == CounselorState.AVAILABLE
+    dispatch(desk.runtime)
+    assert desk.rung() == ["Ana", "Li"]
+    waiting = LiveQueue(desk.runtime.redis).get(desk.live(caller).call_id)
+    assert waiting is not None and waiting.entered_at == entered, "the caller kept their place"
+
+
+def test_pressing_another_key_passes_and_two_misses_set_the_counselor_away(desk: Desk) -> None:
+    max_misses = desk.runtime.rules.offer.max_no_answer
+    for attempt in range(max_misses):
+        caller = desk.caller("1", "1")
+        dispatch(desk.runtime)
+        assert desk.rung()[-1] == "Ana"
+        leg = Caller(desk.client, number=PHONES["Ana"])
+        goodbye = leg.give(leg.post(desk.offer_path()), "2")
+        assert any(v.name == "Hangup" for v in goodbye)
+        CallStore(desk.runtime.redis)  # the caller is still waiting
+        assert LiveQueue(desk.runtime.redis).get(desk.live(caller).call_id) is not None
+        expected = CounselorState.AWAY if attempt == max_misses - 1 else CounselorState.AVAILABLE
+        assert desk.state("Ana") == expected
+
+
+def test_with_nobody_on_call_the_caller_is_dialled_through_to_the_backup(desk: Desk) -> None:
+    presence = Presence(desk.runtime.redis)
+    for counselor_id in desk.ids.values():
+        presence.set_state(counselor_id, CounselorState.OFF_SHIFT, now(), force=True)
+    caller = desk.caller("3", "4")  # Cantonese, youth
+    report = dispatch(desk.runtime)
+    call = desk.live(caller)
+    assert report.overflowed == [call.call_id]
+    assert desk.phone.redirects == [
+        (caller.call_sid, f"{PUBLIC_URL}/voice/hold?call={call.call_id}")
+    ]
+    verbs = caller.post(f"/voice/hold?call={call.call_id}")
+    dialled = [v.text for v in flat(verbs) if v.name == "Dial"]
+    assert dialled[0] == desk.runtime.rules.overflow_number("yue")
+
+
+def test_an_imminent_caller_is_served_before_a_standard_one_who_waited_longer(desk: Desk) -> None:
+    presence = Presence(desk.runtime.redis)
+    for name in ("Li", "Zhang"):
+        presence.set_state(desk.ids[name], CounselorState.OFF_SHIFT, now(), force=True)
+    standard = desk.caller("1", "7")  # English, anything else: standard
+    imminent = desk.caller("9")  # danger key at the first menu
+    assert desk.live(standard).queued_at < desk.live(imminent).queued_at  # type: ignore[operator]
+    dispatch(desk.runtime)
+    assert desk.rung() == ["Ana"]
+    offer = parse_qs(urlsplit(str(desk.phone.calls[0]["url"])).query)["offer"][0]
+    from hotline.live.offers import Offers
+
+    pending = Offers(desk.runtime.redis).get(offer)
+    assert pending is not None and pending.call_id == desk.live(imminent).call_id
+
+
+def test_a_caller_who_hangs_up_while_the_counselor_rings_frees_the_counselor(desk: Desk) -> None:
+    caller = desk.caller("1", "1")
+    dispatch(desk.runtime)
+    assert desk.state("Ana") == CounselorState.RINGING
+    for seq in ("3", "3", "1"):  # duplicated, then out of order
+        caller.post("/voice/status", {"CallStatus": "completed", "SequenceNumber": seq})
+    assert desk.state("Ana") == CounselorState.AVAILABLE
+    assert desk.phone.hang_ups == [str(desk.phone.calls[0]["sid"])]
+    assert LiveQueue(desk.runtime.redis).get(desk.live(caller).call_id) is None
+    assert desk.live(caller).ended_at is not None
+    whisper = Caller(desk.client, number=PHONES["Ana"]).post(desk.offer_path())
+    assert any(v.name == "Hangup" for v in whisper), "a late answer hears the caller left"
+
+
+def test_after_the_call_the_counselor_wraps_up_then_takes_calls_again(desk: Desk) -> None:
+    desk.caller("1", "1")
+    dispatch(desk.runtime)
+    leg = Caller(desk.client, number=PHONES["Ana"])
+    leg.give(leg.post(desk.offer_path()), "1")
+    assert desk.state("Ana") == CounselorState.ON_CALL
+    leg.post(desk.status_path(), {"CallStatus": "completed"})
+    assert desk.state("Ana") == CounselorState.WRAP_UP
+    dispatch(desk.runtime, at=now() + desk.runtime.rules.offer.wrap_up + 1)
+    assert desk.state("Ana") == CounselorState.AVAILABLE
+
+
+def test_a_repeat_caller_is_flagged_in_the_whisper_by_count_not_number(desk: Desk) -> None:
+    import datetime as dt
+
+    from hotline.records.calls import NewRecord, save_record
+
+    caller = desk.caller("1", "1")
+    key = desk.live(caller).caller_key
+    for i in range(2):
+        save_record(
+            desk.runtime.sessions,
+            NewRecord(
+                id=f"earlier-call-{i}",
+                caller_key=key,
+                region="US/CA",
+                started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=2 + i),
+                ended_at=None,
+                language="en",
+                topic="suicide",
+                tier="urgent",
+                speech_used=False,
+                ivr_seconds=20,
+                queue_seconds=30,
+                talk_seconds=600,
+                outcome="answered",
+                counselor_id=None,
+                rules_version="",
+                script_version="",
+            ),
+        )
+    dispatch(desk.runtime)
+    whisper = Caller(desk.client, number=PHONES["Ana"]).post(desk.offer_path())
+    words = " ".join(v.text for v in said(whisper))
+    assert "3rd call this week" in words
+    assert caller.number.lstrip("+") not in words
