@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import redis
 from rq import Queue, Retry, SimpleWorker, Worker
+from rq.timeouts import TimerDeathPenalty
 
 from hotline.runtime import Runtime
 
@@ -36,7 +37,11 @@ def queue(runtime: Runtime) -> Queue:
 
 
 class ThreadWorker(SimpleWorker):
-    """A worker that runs in a thread of `hotline run`: no forking, no signal handlers."""
+    """A worker that runs in a thread of `hotline run`: no forking, no signals (job time
+    limits by a timer thread instead of SIGALRM, which only the main thread may use).
+    """
+
+    death_penalty_class = TimerDeathPenalty
 
     def _install_signal_handlers(self) -> None:
         pass
@@ -86,10 +91,19 @@ def sync_roster_job() -> None:
 def sweep_job() -> None:
     from hotline.live.calls import CallStore, now
     from hotline.live.sweep import sweep
+    from hotline.services.dispatch import back_in_line, stop_ringing
 
     runtime = current()
     store = CallStore(runtime.redis)
-    sweep(runtime.redis, now=now(), call_exists=lambda call_id: store.get(call_id) is not None)
+    report = sweep(
+        runtime.redis,
+        now=now(),
+        call_exists=lambda call_id: store.get(call_id) is not None,
+        max_no_answer=runtime.rules.offer.max_no_answer,
+    )
+    for offer in (*report.released, *report.cancelled):
+        stop_ringing(runtime, offer.call_id)
+        back_in_line(runtime, offer.call_id)
 
 
 def request(runtime: Runtime, job: Callable[[], None]) -> None:

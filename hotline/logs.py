@@ -34,3 +34,6 @@ def configure(level: str = "INFO") -> None:
     root.setLevel(level)
     # Werkzeug's access log prints query strings; ours carry no numbers, but keep it quiet.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # A line per periodic run or job is noise at 3 a.m.; their failures still show.
+    for chatty in ("apscheduler", "rq.worker", "rq.queue"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)

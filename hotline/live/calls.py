@@ -67,17 +67,13 @@ return 1
 class CallStore:
     def __init__(self, client: redis.Redis) -> None:
         self.redis = client
+        self._create = client.register_script(_CREATE)  # EVALSHA; loads itself if missing
 
     def create(self, call: LiveCall) -> LiveCall:
         sid = call.call_sid or ""
-        self.redis.eval(
-            _CREATE,
-            2,
-            _CALL.format(call.call_id),
-            _SID.format(sid),
-            call.to_json(),
-            call.call_id if sid else "",
-            CALL_TTL,
+        self._create(
+            keys=[_CALL.format(call.call_id), _SID.format(sid)],
+            args=[call.to_json(), call.call_id if sid else "", CALL_TTL],
         )
         return call
 

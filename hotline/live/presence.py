@@ -34,7 +34,7 @@ if target == 'on_call' and cur ~= 'on_call' and not force then return 0 end
 if cur == 'ringing' and target ~= 'ringing' then
   if not force then return 0 end
   local pending = redis.call('HGET', KEYS[2], ARGV[1])
-
+  if pending then drop_offer(pending, nil, ARGV[3], false) end
 end
 if cur == 'on_call' and not force and target ~= 'on_call' and target ~= 'wrap_up' then
   return 0

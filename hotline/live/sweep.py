@@ -8,12 +8,12 @@ twice and nothing is counted twice.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import redis
 
 from hotline.live.lua import BY_CALL, script
-from hotline.live.offers import ACCEPT_GRACE, Offers
+from hotline.live.offers import ACCEPT_GRACE, LiveOffer, Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.routing.snapshot import CounselorState
@@ -42,6 +42,9 @@ class SweepReport:
     vanished_calls: int  # queued calls whose live call is gone (its key expired)
     stuck_counselors: int  # RINGING with no offer, set back to AVAILABLE
     stuck_calls: int = 0  # marked offered with no offer, waiting again
+    # What the caller may need to act on (a live call's stage, a counselor's ringing leg):
+    released: tuple[LiveOffer, ...] = field(default=(), compare=False)  # expired, released
+    cancelled: tuple[LiveOffer, ...] = field(default=(), compare=False)  # for vanished calls
 
 
 def sweep(
@@ -60,18 +63,24 @@ def sweep(
     """
     offers, queue, presence = Offers(client), LiveQueue(client), Presence(client)
     cutoff = now - ACCEPT_GRACE
-    expired = set_away = 0
+    released: list[LiveOffer] = []
+    set_away = 0
     for offer in offers.expired(cutoff):
         missed = offers.miss(
             offer.offer_id, now=now, max_no_answer=max_no_answer or 0, expired_by=cutoff
         )
         if missed is not None:
-            expired += 1
+            released.append(missed.offer)
             set_away += missed.went_away
     vanished = 0
+    cancelled: list[LiveOffer] = []
     for call_id in queue.queued_ids():
-        if not call_exists(call_id) and queue.remove(call_id) is not None:
-            vanished += 1
+        if call_exists(call_id):
+            continue
+        removal = queue.remove_with_offer(call_id)
+        vanished += removal.call is not None
+        if removal.offer is not None:
+            cancelled.append(removal.offer)
     stuck = sum(
         presence.unstick(c.counselor_id)
         for c in presence.all()
@@ -79,9 +88,11 @@ def sweep(
     )
     stuck_calls = int(client.register_script(_UNSTICK_CALLS)(keys=[BY_CALL]))
     return SweepReport(
-        expired_offers=expired,
+        expired_offers=len(released),
         set_away=set_away,
         vanished_calls=vanished,
         stuck_counselors=stuck,
         stuck_calls=stuck_calls,
+        released=tuple(released),
+        cancelled=tuple(cancelled),
     )

@@ -51,9 +51,8 @@ def to_e164(raw: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def coarse_region(raw: str | None) -> str | None:
+def coarse_region(number: phonenumbers.PhoneNumber | None) -> str | None:
     """Country, and the province or state where the geocoder names one; never a city."""
-    number = _parse(raw)
     if number is None:
         return None
     country = phonenumbers.region_code_for_number(number)
@@ -76,7 +75,11 @@ def clean_input(digits: str | None, speech: str | None) -> CallerInput:
 def answer(runtime: Runtime, *, call_sid: str, from_number: str | None) -> Turn:
     script = runtime.scripts.current
     hash_key = runtime.settings.hash_key.reveal().encode() if runtime.settings.hash_key else b""
-    key = caller_key(to_e164(from_number), hash_key)
+    number = _parse(from_number)  # the raw number lives only in this frame
+    e164 = (
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else None
+    )
+    key = caller_key(e164, hash_key)
     state, step = start(script)
     call = LiveCall(
         call_id=new_call_id(),
@@ -85,7 +88,7 @@ def answer(runtime: Runtime, *, call_sid: str, from_number: str | None) -> Turn:
         script_version=script.version,
         rules_version=runtime.rules.version,
         caller_key=key,
-        region=coarse_region(from_number),
+        region=coarse_region(number),
         ivr=state.to_dict(),
     )
     log.info("call answered", extra={"call_id": call.call_id, "script": script.version})

@@ -114,24 +114,37 @@ def ring(runtime: Runtime, offer: LiveOffer) -> bool:
 
 
 def missed(runtime: Runtime, offer: LiveOffer) -> None:
-    """Declined, not answered or failed: the caller keeps their place; the miss is counted."""
-    moment = now()
-    presence = Presence(runtime.redis)
-    away = presence.miss(offer.counselor_id, runtime.rules.offer.max_no_answer, moment)
-    state = CounselorState.AWAY if away else CounselorState.AVAILABLE
-    released = Offers(runtime.redis).release(offer.offer_id, now=moment, to_state=state)
-    if released is None:
+    """Declined, not answered or failed: the caller keeps their place; the miss is counted.
+
+    Release and count are one atomic step, so a no-answer reported twice counts once.
+    """
+    result = Offers(runtime.redis).miss(
+        offer.offer_id, now=now(), max_no_answer=runtime.rules.offer.max_no_answer
+    )
+    if result is None:
         return  # already released or accepted elsewhere
-    store = CallStore(runtime.redis)
-    call = store.get(offer.call_id)
-    if call is not None and call.stage == "offered":
-        call.stage, call.counselor_id, call.counselor_leg = "queued", None, None
-        store.save(call)
-    if away:
+    back_in_line(runtime, offer.call_id)
+    if result.went_away:
         log.warning(
             "counselor set away after missed offers", extra={"counselor": offer.counselor_id}
         )
     log.info("offer missed", extra={"call_id": offer.call_id, "counselor": offer.counselor_id})
+
+
+def stop_ringing(runtime: Runtime, call_id: str) -> None:
+    """Hang up a counselor's phone still ringing for an offer that is no longer live."""
+    call = CallStore(runtime.redis).get(call_id)
+    if call is not None and call.counselor_leg and call.stage == "offered":
+        with contextlib.suppress(TelephonyError):
+            runtime.telephony.hang_up(call.counselor_leg)
+
+
+def back_in_line(runtime: Runtime, call_id: str) -> None:
+    store = CallStore(runtime.redis)
+    call = store.get(call_id)
+    if call is not None and call.stage == "offered":
+        call.stage, call.counselor_id, call.counselor_leg = "queued", None, None
+        store.save(call)
 
 
 def accept(runtime: Runtime, offer_id: str) -> LiveCall | None:
@@ -179,14 +192,10 @@ def overflow(runtime: Runtime, call_id: str) -> bool:
 
 def call_ended(runtime: Runtime, call: LiveCall) -> None:
     """The caller hung up: leave the queue; a counselor being rung for them is freed."""
-    queue, offers = LiveQueue(runtime.redis), Offers(runtime.redis)
-    pending = offers.for_call(call.call_id)
-    if pending is not None:
-        offers.release(pending.offer_id, now=now(), to_state=CounselorState.AVAILABLE)
-        if call.counselor_leg:
-            with contextlib.suppress(TelephonyError):  # else the ring times out by itself
-                runtime.telephony.hang_up(call.counselor_leg)
-    queue.remove(call.call_id)
+    removal = LiveQueue(runtime.redis).remove_with_offer(call.call_id)
+    if removal.offer is not None and call.counselor_leg:
+        with contextlib.suppress(TelephonyError):  # else the ring times out by itself
+            runtime.telephony.hang_up(call.counselor_leg)
 
 
 def counselor_done(runtime: Runtime, counselor_id: str) -> None:

@@ -21,15 +21,28 @@ EMERGENCY = (
 DIAL_TIMEOUT = 30
 
 
-def dial_backup(number: str, language: str = "en") -> str:
-    """Ring the backup line twice, then say what the caller can do: never silence."""
+def dial_backup(number: str, language: str, after: str) -> str:
+    """Straight to the backup line; what follows a failed ring is decided at `after`."""
     text, say_language = BACKUP_WORDS.get(language, BACKUP_WORDS["en"])
     response = VoiceResponse()
     response.say(text, language=say_language)
-    response.dial(number, timeout=DIAL_TIMEOUT, answer_on_bridge=True)
-    response.say(STILL_TRYING, language="en-US")
-    response.dial(number, timeout=DIAL_TIMEOUT, answer_on_bridge=True)
-    response.say(EMERGENCY, language="en-US")
+    response.dial(number, timeout=DIAL_TIMEOUT, answer_on_bridge=True, action=after)
+    return str(response)
+
+
+def after_dial(answered: bool, retry_number: str | None, after: str) -> str:
+    """After a <Dial>: a finished conversation ends the call; an unanswered ring tries the
+    backup line once more; after that, the caller is told what they can do: never silence.
+    """
+    response = VoiceResponse()
+    if answered:
+        response.hangup()
+    elif retry_number:
+        response.say(STILL_TRYING, language="en-US")
+        response.dial(retry_number, timeout=DIAL_TIMEOUT, answer_on_bridge=True, action=after)
+    else:
+        response.say(EMERGENCY, language="en-US")
+        response.hangup()
     return str(response)
 
 
@@ -96,14 +109,11 @@ def hold(prompts: tuple[Prompt, ...], hold_url: str, *, pause: int = HOLD_PAUSE)
     return str(response)
 
 
-def transfer(number: str, prompts: tuple[Prompt, ...], backup: str) -> str:
-    """Dial `number`; if nobody answers, the backup line; then words, never silence."""
+def transfer(number: str, prompts: tuple[Prompt, ...], after: str) -> str:
+    """Dial `number`; `after` (a /voice/dialled URL) decides what follows."""
     response = VoiceResponse()
     _prompts(response, prompts)
-    response.dial(number, timeout=DIAL_TIMEOUT, answer_on_bridge=True)
-    if backup != number:
-        response.dial(backup, timeout=DIAL_TIMEOUT, answer_on_bridge=True)
-    response.say(EMERGENCY, language="en-US")
+    response.dial(number, timeout=DIAL_TIMEOUT, answer_on_bridge=True, action=after)
     return str(response)
 
 

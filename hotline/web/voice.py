@@ -7,7 +7,7 @@ import logging
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from hotline.ivr.steps import OVERFLOW, Ask, Transfer
+from hotline.ivr.steps import OVERFLOW, Ask, Prompt, Transfer
 from hotline.jobs import dispatch_job
 from hotline.jobs import request as enqueue_job
 from hotline.live.calls import CallStore, LiveCall
@@ -27,7 +27,23 @@ def _twiml(body: str) -> Response:
 
 def _backup() -> Response:
     runtime = current_app.extensions["hotline"]
-    return _twiml(twiml.dial_backup(runtime.backup_number, runtime.rules.default_language))
+    after = url_for("voice.dialled", then="backup")  # one more try, then words
+    return _twiml(twiml.dial_backup(runtime.backup_number, runtime.rules.default_language, after))
+
+
+def _transfer(runtime: Runtime, number: str, prompts: tuple[Prompt, ...]) -> Response:
+    then = "end" if number == runtime.backup_number else "backup"
+    return _twiml(twiml.transfer(number, prompts, url_for("voice.dialled", then=then)))
+
+
+@bp.post("/dialled")
+@twilio_signed
+def dialled() -> Response:
+    """After a dial to an overflow or backup line. Needs neither Redis nor the database."""
+    runtime = current_app.extensions["hotline"]
+    answered = request.form.get("DialCallStatus") == "completed"
+    retry = runtime.backup_number if request.args.get("then") == "backup" else None
+    return _twiml(twiml.after_dial(answered, retry, url_for("voice.dialled", then="end")))
 
 
 @bp.errorhandler(Exception)
@@ -80,7 +96,7 @@ def hold() -> Response:
     if turn.action == "overflow":
         assert turn.number is not None
         words = calls.message(script, turn.language, "transfer")
-        return _twiml(twiml.transfer(turn.number, words, runtime.backup_number))
+        return _transfer(runtime, turn.number, words)
     assert turn.call is not None
     if turn.action == "connect":
         return _connect_caller(runtime, turn.call)
@@ -166,7 +182,7 @@ def _render(runtime: Runtime, turn: calls.Turn) -> Response:
         number = step.number
         if number == OVERFLOW:
             number = runtime.rules.overflow_number(step.language)
-        return _twiml(twiml.transfer(number, step.prompts, runtime.backup_number))
+        return _transfer(runtime, number, step.prompts)
     # Enqueue, and OfferCallback until callbacks land: the caller keeps a place in line.
     return _twiml(twiml.to_hold(step.prompts, _url("voice.hold", call_id)))
 

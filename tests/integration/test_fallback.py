@@ -33,15 +33,40 @@ def _post(client, path: str):  # type: ignore[no-untyped-def]
     return client.post(path, data=CALL, headers={"X-Twilio-Signature": signature})
 
 
+def _post_form(client, path: str, form: dict[str, str]):  # type: ignore[no-untyped-def]
+    signature = sign(PUBLIC_URL + path, form, AUTH_TOKEN)
+    return client.post(path, data=form, headers={"X-Twilio-Signature": signature})
+
+
+def _dial(verbs):  # type: ignore[no-untyped-def]
+    return next(v for v in verbs if v.name == "Dial")
+
+
 def test_fallback_dials_the_backup_line_with_everything_down(dead_client) -> None:  # type: ignore[no-untyped-def]
     response = _post(dead_client, "/voice/fallback")
     assert response.status_code == 200
     verbs = flat(parse(response.get_data(as_text=True)))
     backup = load_rules(ROOT / "routing_rules.yaml").overflow_number(None)
-    dialled = [v.text for v in verbs if v.name == "Dial"]
-    assert dialled and all(number == backup for number in dialled)
     assert verbs[0].name == "Say", "the caller hears a voice before the ringing"
-    assert verbs[-1].name == "Say", "a failed dial ends with words, never silence"
+    assert _dial(verbs).text == backup
+    # Nobody answers: one more try, then words, never silence.
+    after = _post_form(
+        dead_client, _dial(verbs).attrs["action"], {**CALL, "DialCallStatus": "no-answer"}
+    )
+    verbs = flat(parse(after.get_data(as_text=True)))
+    assert _dial(verbs).text == backup
+    last = _post_form(dead_client, _dial(verbs).attrs["action"], {**CALL, "DialCallStatus": "busy"})
+    verbs = flat(parse(last.get_data(as_text=True)))
+    assert [v.name for v in verbs] == ["Say", "Hangup"]
+    assert "emergency" in verbs[0].text
+
+
+def test_a_finished_backup_call_is_not_dialled_again(dead_client) -> None:  # type: ignore[no-untyped-def]
+    verbs = flat(parse(_post(dead_client, "/voice/fallback").get_data(as_text=True)))
+    done = _post_form(
+        dead_client, _dial(verbs).attrs["action"], {**CALL, "DialCallStatus": "completed"}
+    )
+    assert [v.name for v in flat(parse(done.get_data(as_text=True)))] == ["Hangup"]
 
 
 def test_incoming_with_everything_down_still_reaches_a_person(dead_client) -> None:  # type: ignore[no-untyped-def]

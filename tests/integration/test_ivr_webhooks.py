@@ -177,10 +177,12 @@ def test_hold_overflows_to_the_language_line_after_max_wait(client, runtime: Run
     call.queued_at = (call.queued_at or 0) - runtime.rules.tiers[call.tier or ""].max_wait - 1
     store.save(call)
     verbs = caller.follow(verbs)
-    dialled = [v.text for v in flat(verbs) if v.name == "Dial"]
-    assert dialled[0] == runtime.rules.overflow_number("yue")
-    assert verbs[-1].name == "Say"
+    dial = next(v for v in flat(verbs) if v.name == "Dial")
+    assert dial.text == runtime.rules.overflow_number("yue")
     assert _live(runtime, caller).stage == "overflowed"
+    # The Cantonese line does not answer: the backup line is tried next.
+    verbs = caller.post(dial.attrs["action"], {"DialCallStatus": "no-answer"})
+    assert next(v for v in flat(verbs) if v.name == "Dial").text == runtime.backup_number
 
 
 def test_live_state_is_json_a_person_can_read(client, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
