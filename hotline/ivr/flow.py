@@ -36,7 +36,8 @@ class CallState:
     ended: bool = False  # a final step (queue, callback, transfer) was given
 
     def to_dict(self) -> dict[str, object]:
-        return dataclasses.asdict(self)
+        # Flat fields only: a plain copy, several times cheaper than dataclasses.asdict.
+        return dict(self.__dict__)
 
     @classmethod
     def from_dict(cls, d: object) -> CallState:

@@ -11,7 +11,7 @@ from hotline.ivr.steps import Prompt
 SETTERS = ("set_language", "set_topic", "set_tier")
 ENDS = ("enqueue", "offer_callback", "transfer")
 VERBS = (*SETTERS, "go", *ENDS)
-MESSAGES = ("reprompt", "enqueue", "hold", "transfer", "callback")
+MESSAGES = ("reprompt", "enqueue", "hold", "next_in_line", "position", "transfer", "callback")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ state) takes the flow's safe default: the queue, with topic general, tier urgent
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from phonenumbers import geocoder
 
 from hotline.ivr.flow import CallerInput, CallState, advance, safe_default, start
 from hotline.ivr.script import Script
-from hotline.ivr.steps import Enqueue, OfferCallback, Prompt, Step
+from hotline.ivr.steps import Enqueue, OfferCallback, Prompt, Say, Step
 from hotline.live.calls import CallStore, LiveCall, new_call_id, now
 from hotline.privacy import caller_key
 from hotline.runtime import Runtime
@@ -215,3 +216,20 @@ def message(script: Script, language: str, key: str) -> tuple[Prompt, ...]:
     if pack is None:
         return ()
     return tuple(pack.messages.get(key, ()))
+
+
+def hold_words(script: Script, language: str, position: int | None) -> tuple[Prompt, ...]:
+    """'You are still in line', then where they stand: the place, never a wait estimate,
+    which is unreliable with a handful of counselors and may discourage a caller."""
+    words = message(script, language, "hold")
+    if position is None:
+        return words
+    if position == 1:
+        return words + message(script, language, "next_in_line")
+    place = tuple(
+        dataclasses.replace(p, text=p.text.replace("{position}", str(position)))
+        if isinstance(p, Say)
+        else p
+        for p in message(script, language, "position")
+    )
+    return words + place

@@ -100,11 +100,8 @@ def hold() -> Response:
     assert turn.call is not None
     if turn.action == "connect":
         return _connect_caller(runtime, turn.call)
-    return _twiml(
-        twiml.hold(
-            calls.message(script, turn.language, "hold"), _url("voice.hold", turn.call.call_id)
-        )
-    )
+    words = calls.hold_words(script, turn.language, turn.position)
+    return _twiml(twiml.hold(words, _url("voice.hold", turn.call.call_id)))
 
 
 @bp.post("/connect")
@@ -170,8 +167,12 @@ def offer_status() -> Response:
     return _twiml(twiml.empty())
 
 
+_PATHS = {"voice.ivr": "/voice/ivr", "voice.hold": "/voice/hold"}
+
+
 def _url(endpoint: str, call_id: str) -> str:
-    return url_for(endpoint, call=call_id)
+    """A relative URL Twilio resolves against the current one; call ids are URL-safe."""
+    return f"{_PATHS[endpoint]}?call={call_id}"
 
 
 def _render(runtime: Runtime, turn: calls.Turn) -> Response:

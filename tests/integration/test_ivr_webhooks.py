@@ -190,3 +190,15 @@ def test_live_state_is_json_a_person_can_read(client, runtime: Runtime) -> None:
     caller.call()
     raw = runtime.redis.get(f"hotline:call:{_live(runtime, caller).call_id}")
     assert raw is not None and json.loads(raw)["stage"] == "ivr"
+
+
+def test_the_hold_loop_says_where_the_caller_stands(client, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
+    first, verbs = _replay(client, ("1", "7"))  # English, standard
+    second, verbs2 = _replay(client, ("1", "7"))
+    words = " ".join(v.text for v in said(second.follow(verbs2)))
+    assert "You are number 2 in line." in words
+    words = " ".join(v.text for v in said(first.follow(verbs)))
+    assert "You are next in line." in words
+    _replay(client, ("9",))
+    words = " ".join(v.text for v in said(second.follow(second.documents[-1])))
+    assert "You are number 3 in line." in words, "the imminent caller went ahead"
