@@ -62,7 +62,9 @@ def run_worker(
     while not stop.is_set():
         try:
             worker = worker_class([QUEUE_NAME], connection=connection)
-            worker.work(burst=burst, logging_level=runtime.settings.log_level)
+            # RQ logs a line per job at INFO; only its warnings matter unless debugging.
+            level = "DEBUG" if runtime.settings.log_level == "DEBUG" else "WARNING"
+            worker.work(burst=burst, logging_level=level)
             backoff = 0.5
             if burst:
                 return

@@ -35,5 +35,5 @@ def configure(level: str = "INFO") -> None:
     # Werkzeug's access log prints query strings; ours carry no numbers, but keep it quiet.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     # A line per periodic run or job is noise at 3 a.m.; their failures still show.
-    for chatty in ("apscheduler", "rq.worker", "rq.queue"):
+    for chatty in ("apscheduler", "rq.worker", "rq.queue", "alembic"):
         logging.getLogger(chatty).setLevel(logging.WARNING)

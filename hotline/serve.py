@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from typing import Any
 
@@ -61,6 +62,11 @@ def run_all(settings: Settings, runtime: Runtime, *, host: str, port: int) -> No
     for thread in threads:
         thread.start()
     server = make_server(host, port, app, threaded=True)
+
+    def _terminate(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM (how platforms stop a process) stops it as Ctrl-C does
+
+    signal.signal(signal.SIGTERM, _terminate)
     log.info(
         "hotline running",
         extra={"url": f"http://{host}:{server.port}", "public_url": settings.public_url},

@@ -46,3 +46,22 @@ def test_hotline_run_answers_a_signed_call(tmp_path: Path) -> None:
             health = json.load(response)
         assert health["redis"] and health["database"]
     assert (tmp_path / "hotline.db").exists()
+
+
+def test_hotline_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from tests.support.processes import free_port, hotline_env, wait_healthy
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hotline.cli", "run", "--port", str(port)],
+        env=hotline_env(tmp_path, TWILIO_AUTH_TOKEN=TOKEN),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_healthy(f"http://127.0.0.1:{port}", proc)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(15) == 0
