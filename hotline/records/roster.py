@@ -94,3 +94,12 @@ def counselor_phone(sessions: sessionmaker[Session], counselor_id: str) -> str |
         return None
     with sessions() as session:
         return session.scalar(select(Counselor.phone).where(Counselor.id == int(counselor_id)))
+
+
+def counselor_languages(sessions: sessionmaker[Session], counselor_id: str) -> tuple[str, ...]:
+    """The counselor's languages in the roster's order (their first is their own)."""
+    if not counselor_id.isdigit():
+        return ()
+    with sessions() as session:
+        found = session.scalar(select(Counselor.languages).where(Counselor.id == int(counselor_id)))
+    return tuple(found or ())

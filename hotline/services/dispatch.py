@@ -14,16 +14,19 @@ import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from hotline.live.calls import CallStore, LiveCall, now
 from hotline.live.offers import LiveOffer, Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.live.wrapup import WrapUps
 from hotline.records.calls import calls_since
-from hotline.records.roster import counselor_phone
+from hotline.records.roster import counselor_languages, counselor_phone
 from hotline.routing.match import plan
 from hotline.routing.snapshot import CounselorState, WaitingCall
 from hotline.runtime import Runtime
+from hotline.services.whisper import WaitingFacts, whisper, whisper_language
 from hotline.telephony.client import TelephonyError
 
 log = logging.getLogger(__name__)
@@ -214,46 +217,50 @@ def room(call_id: str) -> str:
     return f"hotline-{call_id}"
 
 
-def whisper_text(runtime: Runtime, offer_id: str) -> str | None:
-    """What the counselor hears: urgency, language, topic and wait. Never the number."""
+@dataclass(frozen=True)
+class Whisper:
+    text: str
+    say_language: str  # Twilio's <Say language> for the counselor's language
+
+
+def whisper_for(runtime: Runtime, offer_id: str) -> Whisper | None:
+    """What the counselor hears, in their language; None when the caller is gone.
+
+    The database only adds the counselor's language and the caller's weekly count: if it
+    is down, the whisper goes on in English without the count.
+    """
     pending = Offers(runtime.redis).get(offer_id)
-    if pending is None:
+    waiting = LiveQueue(runtime.redis).get(pending.call_id) if pending else None
+    if pending is None or waiting is None:
         return None
-    waiting = LiveQueue(runtime.redis).get(pending.call_id)
-    if waiting is None:
-        return None
-    rules = runtime.rules
-    language = (
-        rules.languages[waiting.language].name
-        if waiting.language in rules.languages
-        else waiting.language
+    calls, languages = 1, ()
+    try:
+        languages = counselor_languages(runtime.sessions, pending.counselor_id)
+        calls = _calls_this_week(runtime, pending.call_id)
+    except SQLAlchemyError:
+        log.warning("whisper without roster or records", extra={"call_id": pending.call_id})
+    language = whisper_language(languages)
+    facts = WaitingFacts(
+        tier=waiting.tier,
+        language=waiting.language,
+        topic=waiting.topic,
+        minutes=int((now() - waiting.entered_at) // 60),
+        calls_this_week=calls,
+        frequent=calls >= runtime.rules.frequent_callers.threshold,
     )
-    topic = rules.specialties.get(waiting.topic, waiting.topic)
-    minutes = int((now() - waiting.entered_at) // 60)
-    waited = "just now" if minutes < 1 else f"waiting {minutes} minute{'s' * (minutes != 1)}"
-    repeat = _repeat_words(runtime, pending.call_id)
-    return (
-        f"{waiting.tier.capitalize()} call. {language}. {topic}. {waited}. {repeat}"
-        f"Press {rules.offer.accept_key} to accept, any other key to pass."
+    spoken = runtime.rules.languages.get(language)
+    return Whisper(
+        text=whisper(facts, language, runtime.rules.offer.accept_key),
+        say_language=spoken.say_language if spoken else "en-US",
     )
 
 
-def _repeat_words(runtime: Runtime, call_id: str) -> str:
-    """'3rd call this week.' when the caller has called before in the last 7 days."""
+def _calls_this_week(runtime: Runtime, call_id: str) -> int:
     call = CallStore(runtime.redis).get(call_id)
     if call is None or call.caller_key is None:
-        return ""
+        return 1
     since = dt.datetime.fromtimestamp(now() - 7 * 24 * 3600, dt.UTC)
-    count = calls_since(runtime.sessions, call.caller_key, since) + 1
-    if count < 2:
-        return ""
-    flag = " Frequent caller." if count >= runtime.rules.frequent_callers.threshold else ""
-    return f"{_ordinal(count)} call this week.{flag} "
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    return calls_since(runtime.sessions, call.caller_key, since) + 1
 
 
 ENDED = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})

@@ -123,7 +123,7 @@ COUNSELOR_LANGUAGE = "en-US"
 WHISPER_TIMEOUT = 10
 
 
-def whisper(text: str, action: str) -> str:
+def whisper(text: str, action: str, language: str = COUNSELOR_LANGUAGE) -> str:
     """What the counselor hears on answering: who is waiting, and the key to accept.
 
     No key (or hanging up) counts as a pass: the redirect carries no Digits.
@@ -132,9 +132,9 @@ def whisper(text: str, action: str) -> str:
     gather = response.gather(
         action=action, method="POST", timeout=WHISPER_TIMEOUT, num_digits=1, input="dtmf"
     )
-    gather.say(text, language=COUNSELOR_LANGUAGE)
+    gather.say(text, language=language)
     gather.pause(length=1)
-    gather.say(text, language=COUNSELOR_LANGUAGE)
+    gather.say(text, language=language)
     response.redirect(action, method="POST")
     return str(response)
 

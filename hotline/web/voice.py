@@ -51,6 +51,11 @@ def _never_drop(error: Exception) -> Response | HTTPException:
     """Whatever broke, the caller is dialled through to the backup line."""
     if isinstance(error, HTTPException):
         return error
+    if request.path.startswith("/voice/offer"):
+        # A counselor's leg: never dial the backup line from their phone. The offer
+        # expires and the caller, who kept their place, is offered again.
+        log.exception("counselor webhook failed", extra={"path": request.path})
+        return _twiml(twiml.goodbye("Sorry, something went wrong. The call will be passed on."))
     log.exception(
         "webhook failed; caller sent to the backup line",
         extra={"path": request.path, "call_sid": request.form.get("CallSid", "")},
@@ -127,11 +132,11 @@ def offer() -> Response:
     """A counselor answered our call: whisper who is waiting and ask for the accept key."""
     runtime = current_app.extensions["hotline"]
     offer_id = request.args.get("offer", "")
-    text = dispatch.whisper_text(runtime, offer_id)
-    if text is None:
+    said = dispatch.whisper_for(runtime, offer_id)
+    if said is None:
         return _twiml(twiml.goodbye("This caller is no longer waiting. Thank you."))
     action = url_for("voice.offer_answer", offer=offer_id)
-    return _twiml(twiml.whisper(text, action))
+    return _twiml(twiml.whisper(said.text, action, said.say_language))
 
 
 @bp.post("/offer/answer")

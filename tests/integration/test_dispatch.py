@@ -104,7 +104,10 @@ def test_a_mandarin_caller_on_suicide_reaches_the_mandarin_suicide_specialist(de
     counselor = Caller(desk.client, number=PHONES["Li"])
     whisper = counselor.post(desk.offer_path())
     words = " ".join(v.text for v in said(whisper))
-    assert "Mandarin" in words and "Press 1" in words and "+1415" not in words
+    # Li's first language is Mandarin: the whisper is in Mandarin, and never the number.
+    assert {v.attrs["language"] for v in said(whisper)} == {"cmn-CN"}
+    assert "普通话" in words and "自杀念头或自伤" in words and "接听请按1" in words
+    assert "4155550177" not in words
     bridged = counselor.give(whisper, "1")
     rooms = [v.text for v in flat(bridged) if v.name == "Conference"]
     call = desk.live(caller)

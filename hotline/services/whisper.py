@@ -1,0 +1,121 @@
+"""What a counselor hears on answering an offer, in the counselor's own language.
+
+Urgency, the caller's language, the topic, how long they waited and how often they
+called this week: never the caller's number. Tier, topic and language ids are fixed
+by the rules' schema, so their spoken names live here, one table per language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+WORDS: dict[str, dict[str, object]] = {
+    "en": {
+        "tiers": {"imminent": "Imminent danger", "urgent": "Urgent", "standard": "Standard"},
+        "topics": {
+            "suicide": "suicidal thoughts or self-harm",
+            "domestic_violence": "violence or abuse at home",
+            "relationships": "relationships, family and emotions",
+            "youth": "a young person under 18",
+            "lgbtq": "LGBTQ+",
+            "substance_use": "alcohol or drugs",
+            "general": "anything else",
+        },
+        "languages": {"en": "English", "zh": "Mandarin", "yue": "Cantonese"},
+        "call": "{tier} call. {language}. {topic}. {waited}. {repeat}",
+        "just_now": "Just now",
+        "waited": "Waiting {n} minutes",
+        "repeat": "{nth} call this week. ",
+        "frequent": "Frequent caller. ",
+        "accept": "Press {key} to accept, any other key to pass.",
+    },
+    "zh": {
+        "tiers": {"imminent": "有即时危险", "urgent": "紧急", "standard": "一般"},
+        "topics": {
+            "suicide": "自杀念头或自伤",
+            "domestic_violence": "家庭暴力或虐待",
+            "relationships": "感情、家庭和情绪",
+            "youth": "未满十八岁",
+            "lgbtq": "性少数群体",
+            "substance_use": "酒精或药物",
+            "general": "其他问题",
+        },
+        "languages": {"en": "英语", "zh": "普通话", "yue": "粤语"},
+        "call": "{tier}来电。{language}。{topic}。{waited}。{repeat}",
+        "just_now": "刚刚来电",
+        "waited": "已等候{n}分钟",
+        "repeat": "本周第{n}次来电。",
+        "frequent": "经常来电。",
+        "accept": "接听请按{key}，转给他人请按其他键。",
+    },
+    "yue": {
+        "tiers": {"imminent": "有即時危險", "urgent": "緊急", "standard": "一般"},
+        "topics": {
+            "suicide": "自殺念頭或者自殘",
+            "domestic_violence": "家庭暴力或者虐待",
+            "relationships": "感情、家庭同情緒",
+            "youth": "未滿十八歲",
+            "lgbtq": "性小眾",
+            "substance_use": "酒精或者藥物",
+            "general": "其他問題",
+        },
+        "languages": {"en": "英文", "zh": "普通話", "yue": "廣東話"},
+        "call": "{tier}來電。{language}。{topic}。{waited}。{repeat}",
+        "just_now": "啱啱打嚟",
+        "waited": "已經等咗{n}分鐘",
+        "repeat": "今個星期第{n}次打嚟。",
+        "frequent": "經常打嚟。",
+        "accept": "接聽請撳{key}，轉俾其他人請撳其他掣。",
+    },
+}
+
+
+@dataclass(frozen=True)
+class WaitingFacts:
+    tier: str
+    language: str
+    topic: str
+    minutes: int
+    calls_this_week: int  # this one included; 1 when unknown
+    frequent: bool
+
+
+def whisper_language(counselor_languages: Sequence[str]) -> str:
+    """The counselor's first roster language we have words for; English otherwise."""
+    return next((code for code in counselor_languages if code in WORDS), "en")
+
+
+def whisper(facts: WaitingFacts, language: str, accept_key: str) -> str:
+    words = WORDS.get(language, WORDS["en"])
+
+    def name(table: str, key: str) -> str:
+        names = words[table]
+        assert isinstance(names, dict)
+        return str(names.get(key, key))
+
+    waited = (
+        str(words["just_now"])
+        if facts.minutes < 1
+        else str(words["waited"]).format(n=facts.minutes)
+    )
+    repeat = ""
+    if facts.calls_this_week > 1:
+        repeat = str(words["repeat"]).format(
+            n=facts.calls_this_week, nth=_ordinal(facts.calls_this_week)
+        )
+        if facts.frequent:
+            repeat += str(words["frequent"])
+    text = str(words["call"]).format(
+        tier=name("tiers", facts.tier),
+        language=name("languages", facts.language),
+        topic=name("topics", facts.topic),
+        waited=waited,
+        repeat=repeat,
+    )
+    return text + str(words["accept"]).format(key=accept_key)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
