@@ -30,7 +30,7 @@ unit: install
 	$(BIN)/pytest tests/unit
 
 demo: install
-	bash scripts/demo
+	bash scripts/demo $(DEMO_ARGS)
 
 bench: install services
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import click
+import phonenumbers
 
 from hotline import logs
 from hotline.config import ConfigError, Settings
@@ -95,6 +96,28 @@ def run(host: str, port: int) -> None:
     run_all(settings, _runtime(settings), host=host, port=port)
 
 
+@main.command()
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--calls", type=int, default=None, help="Place N calls, wait for them, summarise.")
+@click.option("--every", default=4.0, show_default=True, help="Mean seconds between calls.")
+@click.option("--time-scale", default=0.02, show_default=True, help="Simulated talk-time scale.")
+@click.option("--seed", default=1, show_default=True, type=int)
+def demo(port: int, calls: int | None, every: float, time_scale: float, seed: int) -> None:
+    """The whole hotline with simulated callers and counselors (local mode only)."""
+    from hotline.sim.demo import run_demo
+
+    settings = _settings()
+    if not settings.local:
+        raise click.ClickException("the demo runs only with HOTLINE_MODE=local")
+    runtime = _runtime(settings)
+    tally = run_demo(
+        settings, runtime, port=port, calls=calls, every=every, time_scale=time_scale, seed=seed
+    )
+    if calls is not None:
+        for row in tally.summary():
+            click.echo(row)
+
+
 @main.group()
 def db() -> None:
     """The database schema."""
@@ -163,6 +186,49 @@ def roster_import(file: Path) -> None:
             if summary.not_in_file
             else ""
         )
+    )
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Only count what would go; change nothing.")
+def purge(dry_run: bool) -> None:
+    """Apply the retention rules now (the scheduler also does it nightly)."""
+    import datetime as dt
+
+    from hotline.services.retention import plan_purge
+    from hotline.services.retention import purge as run_purge
+
+    runtime = _runtime(_settings())
+    now = dt.datetime.now(dt.UTC)
+    if dry_run:
+        plan = plan_purge(runtime, now)
+    else:
+        plan = run_purge(runtime, now, actor=f"cli:{getpass.getuser()}")
+    verb = "would go" if dry_run else "went"
+    click.echo(f"caller keys removed from records: {plan.caller_keys} {verb}")
+    click.echo(f"callback vault entries: {plan.vault_entries} {verb}")
+    click.echo(f"records rolled up into daily counts: {plan.records} {verb}")
+
+
+@main.command()
+@click.option("--number", required=True, help="The caller's number, in international format.")
+def forget(number: str) -> None:
+    """Erase every trace tied to one caller's number (a PIPL or GDPR request)."""
+    from hotline.services.calls import to_e164
+    from hotline.services.forget import forget as run_forget
+
+    e164 = to_e164(number)
+    if e164 is None or not phonenumbers.is_valid_number(phonenumbers.parse(e164)):
+        click.echo(
+            "not a valid phone number; give it in international format, e.g. +44 20 7946 0000",
+            err=True,
+        )
+        sys.exit(1)
+    report = run_forget(_runtime(_settings()), e164, actor=f"cli:{getpass.getuser()}")
+    click.echo(
+        f"forgotten: {report.records} record(s) unlinked, {report.vault_entries} vault "
+        f"entr{'y' if report.vault_entries == 1 else 'ies'} deleted, "
+        f"{report.live_calls} live call(s) unlinked"
     )
 
 

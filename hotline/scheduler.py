@@ -47,6 +47,7 @@ def _jobs() -> tuple[Periodic, ...]:
         Periodic("dispatch", 2, _enqueue(jobs.dispatch_job)),
         Periodic("sync-roster", 60, _enqueue(jobs.sync_roster_job)),
         Periodic("sweep", 10, _enqueue(jobs.sweep_job)),
+        Periodic("retention", 24 * 3600, _enqueue(jobs.retention_job)),
     )
 
 

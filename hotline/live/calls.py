@@ -85,6 +85,33 @@ class CallStore:
         call_id = self.redis.get(_SID.format(call_sid))
         return self.get(call_id.decode()) if call_id else None
 
+    def forget_caller(self, caller_key: str) -> int:
+        """Null `caller_key` in every live call holding it (a data-subject request).
+
+        SCAN, never KEYS, so Redis keeps serving; WATCH each call so a webhook writing it
+        meanwhile is not overwritten (the update is retried on top of it).
+        """
+        return sum(
+            self._unkey(name, caller_key)
+            for name in self.redis.scan_iter(match=_CALL.format("*"), count=500)
+        )
+
+    def _unkey(self, name: bytes, caller_key: str) -> bool:
+        def update(pipe: redis.client.Pipeline) -> bool:
+            raw = pipe.get(name)
+            try:
+                data = json.loads(raw) if raw else None
+            except ValueError:
+                return False
+            if not isinstance(data, dict) or data.get("caller_key") != caller_key:
+                return False
+            data["caller_key"] = None
+            pipe.multi()
+            pipe.set(name, json.dumps(data, separators=(",", ":")), keepttl=True)
+            return True
+
+        return bool(self.redis.transaction(update, name, value_from_callable=True))
+
     def save(self, call: LiveCall) -> None:
         self.redis.set(_CALL.format(call.call_id), call.to_json(), ex=CALL_TTL)
 

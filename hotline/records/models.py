@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint, func
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -114,3 +124,35 @@ class CallRecord(Base):
     emergency_contacted: Mapped[bool | None] = mapped_column()
     follow_up_agreed: Mapped[bool | None] = mapped_column()
     follow_up_consent: Mapped[bool | None] = mapped_column()
+
+
+class CallbackVault(Base):
+    """The only place a caller's number is kept: encrypted, for one callback, then erased."""
+
+    __tablename__ = "callback_vault"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # random, not the call id
+    call_id: Mapped[str] = mapped_column(String(40), index=True)
+    caller_key: Mapped[str | None] = mapped_column(String(64), index=True)  # for forget
+    ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)  # NULL once erased
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DailyCount(Base):
+    """What is left of call records past retention: counts per day, with nothing per caller.
+
+    Unknown fields are stored as "" rather than NULL so the unique key can be upserted on.
+    """
+
+    __tablename__ = "daily_counts"
+    __table_args__ = (UniqueConstraint("day", "language", "topic", "tier", "outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(10), default="")
+    topic: Mapped[str] = mapped_column(String(40), default="")
+    tier: Mapped[str] = mapped_column(String(20), default="")
+    outcome: Mapped[str] = mapped_column(String(30))
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+
+from hotline.sim.service import stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,21 +37,6 @@ def hotline_env(var_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def wait_healthy(base: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"hotline exited early with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.05)  # polling a port that is not open yet: no event to wait on
-    raise TimeoutError(f"{base}/healthz never answered")
-
-
 @contextmanager
 def hotline_run(var_dir: Path, env: Mapping[str, str] | None = None) -> Iterator[str]:
     """`hotline run` on a free port; yields its base URL; SIGINT on the way out."""
@@ -72,14 +56,8 @@ def hotline_run(var_dir: Path, env: Mapping[str, str] | None = None) -> Iterator
         wait_healthy(base, proc)
         yield base
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stopped_with = stop(proc)
         log.close()
-        stopped_with = proc.returncode
         if stopped_with != 0:
             raise AssertionError(
                 f"hotline run did not stop cleanly ({stopped_with}):\n"
