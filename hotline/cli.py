@@ -111,7 +111,14 @@ def demo(port: int, calls: int | None, every: float, time_scale: float, seed: in
         raise click.ClickException("the demo runs only with HOTLINE_MODE=local")
     runtime = _runtime(settings)
     tally = run_demo(
-        settings, runtime, port=port, calls=calls, every=every, time_scale=time_scale, seed=seed
+        settings,
+        runtime,
+        port=port,
+        calls=calls,
+        every=every,
+        time_scale=time_scale,
+        seed=seed,
+        show=lambda text: click.echo(text, nl=False),
     )
     if calls is not None:
         for row in tally.summary():

@@ -119,6 +119,11 @@ class Settings:
         )
 
 
+def child_environment(**extra: str) -> dict[str, str]:
+    """This process's environment with `extra` on top, for a child `hotline` process."""
+    return {**os.environ, **extra}
+
+
 def file_paths(environ: Mapping[str, str] | None = None) -> tuple[Path, Path]:
     """The rules file and scripts folder alone: linting them needs no secrets."""
     env = os.environ if environ is None else environ

@@ -9,16 +9,16 @@ to them. Counselors' talk times are scaled by `time_scale`; the service's own cl
 
 from __future__ import annotations
 
-import os
 import random
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from hotline.config import Settings
+from hotline.config import Settings, child_environment
 from hotline.records.roster import load_roster
 from hotline.runtime import Runtime
 from hotline.sim import Caller, Leg, Line, Phone, TwilioSim
@@ -113,6 +113,7 @@ def run_demo(
     every: float,
     time_scale: float,
     seed: int,
+    show: Callable[[str], None],
 ) -> Tally:
     """Run until `calls` have been placed and finished (or until Ctrl-C when None)."""
     token = settings.twilio_auth_token.reveal() if settings.twilio_auth_token else ""
@@ -133,12 +134,7 @@ def run_demo(
     for number in {rules.overflow_number(None), *map(rules.overflow_number, rules.languages)}:
         sim.add_line(Line(number, talk_for=600))
     base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "TWILIO_API_URL": sim.api_url,
-        "PUBLIC_URL": base,
-        "TWILIO_NUMBER": sim.number,
-    }
+    env = child_environment(TWILIO_API_URL=sim.api_url, PUBLIC_URL=base, TWILIO_NUMBER=sim.number)
     service = subprocess.Popen(
         [sys.executable, "-m", "hotline.cli", "run", "--port", str(port)],
         env=env,
@@ -150,13 +146,13 @@ def run_demo(
     try:
         wait_healthy(base, service)
         sim.service_url = base
-        print(f"Hotline demo on {base}: simulated callers and counselors; Ctrl-C stops it.")
+        show(f"Hotline demo on {base}: simulated callers and counselors; Ctrl-C stops it.\n")
         n = 0
         while not stop.is_set() and (calls is None or n < calls):
             person, tier, language = caller(rng, n)
             tally.placed.append(Placed(sim.place_call(person), tier, language))
             n += 1
-            print("\r" + tally.line(), end="", flush=True)
+            show("\r" + tally.line())
             stop.wait(rng.expovariate(1 / every))
         deadline = time.monotonic() + 600
         shown = ""
@@ -165,11 +161,11 @@ def run_demo(
                 break
             if tally.line() != shown:  # a new line only when something changed
                 shown = tally.line()
-                print("\r" + shown, end="", flush=True)
+                show("\r" + shown)
             stop.wait(0.5)
-        print("\r" + tally.line())
+        show("\r" + tally.line() + "\n")
     except KeyboardInterrupt:
-        print()
+        show("\n")
     finally:
         stop_service(service)
         sim.close()

@@ -113,9 +113,9 @@ def parse(document: str) -> list[Verb]:
     except ET.ParseError as error:
         raise TwimlError(f"not XML: {error}") from None
     if root.tag != "Response":
-        raise TwimlError(f"root is <{root.tag}>, not <Response>")
+        raise TwimlError(f"the root element is {root.tag}, not Response")
     if root.attrib:
-        raise TwimlError("<Response> takes no attributes")
+        raise TwimlError("the Response element takes no attributes")
     return [_verb(el, TOP_LEVEL, "Response") for el in root]
 
 
