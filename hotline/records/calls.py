@@ -64,3 +64,20 @@ def calls_since(sessions: sessionmaker[Session], caller_key: str, since: dt.date
             .where(CallRecord.caller_key == caller_key, CallRecord.started_at >= since)
         )
     return int(count or 0)
+
+
+def last_counselor(
+    sessions: sessionmaker[Session], caller_key: str, since: dt.datetime
+) -> int | None:
+    """Who last answered this caller (by key) since `since`, for 'prefer the last counselor'."""
+    with sessions() as session:
+        return session.scalar(
+            select(CallRecord.counselor_id)
+            .where(
+                CallRecord.caller_key == caller_key,
+                CallRecord.started_at >= since,
+                CallRecord.counselor_id.is_not(None),
+            )
+            .order_by(CallRecord.started_at.desc())
+            .limit(1)
+        )

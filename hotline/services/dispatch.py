@@ -21,7 +21,7 @@ from hotline.live.offers import LiveOffer, Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.live.wrapup import WrapUps
-from hotline.records.calls import calls_since
+from hotline.records.calls import calls_since, last_counselor
 from hotline.records.roster import counselor_languages, counselor_phone
 from hotline.routing.match import plan
 from hotline.routing.snapshot import CounselorState, WaitingCall
@@ -57,9 +57,30 @@ def enqueue_call(runtime: Runtime, call: LiveCall) -> None:
             entered_at=call.queued_at,
             language=call.language,
             topic=call.topic,
+            preferred_counselor=preferred_counselor(runtime, call),
             rules_version=call.rules_version,
         )
     )
+
+
+def preferred_counselor(runtime: Runtime, call: LiveCall) -> str | None:
+    """A frequent caller is offered first to the counselor who last answered them, when the
+    rules say so (for `prefer_counselor_for` seconds, if that counselor is on call).
+
+    The records only add the preference: if the database is down, the call queues as any.
+    """
+    policy = runtime.rules.frequent_callers
+    if call.caller_key is None or "prefer_last_counselor" not in policy.actions:
+        return None
+    since = dt.datetime.fromtimestamp(now() - 7 * 24 * 3600, dt.UTC)
+    try:
+        if calls_since(runtime.sessions, call.caller_key, since) + 1 < policy.threshold:
+            return None
+        last = last_counselor(runtime.sessions, call.caller_key, since)
+    except SQLAlchemyError:
+        log.warning("no counselor preference: records unavailable", extra={"call_id": call.call_id})
+        return None
+    return str(last) if last is not None else None
 
 
 def dispatch(runtime: Runtime, *, at: float | None = None) -> DispatchReport:
@@ -246,7 +267,8 @@ def whisper_for(runtime: Runtime, offer_id: str) -> Whisper | None:
         topic=waiting.topic,
         minutes=int((now() - waiting.entered_at) // 60),
         calls_this_week=calls,
-        frequent=calls >= runtime.rules.frequent_callers.threshold,
+        frequent=calls >= runtime.rules.frequent_callers.threshold
+        and "flag" in runtime.rules.frequent_callers.actions,
     )
     spoken = runtime.rules.languages.get(language)
     return Whisper(

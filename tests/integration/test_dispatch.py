@@ -241,3 +241,45 @@ def test_a_repeat_caller_is_flagged_in_the_whisper_by_count_not_number(desk: Des
     words = " ".join(v.text for v in said(whisper))
     assert "3rd call this week" in words
     assert caller.number.lstrip("+") not in words
+
+
+def test_a_frequent_caller_is_offered_first_to_the_counselor_who_last_answered(
+    desk: Desk,
+) -> None:
+    import datetime as dt
+
+    from hotline.privacy import caller_key
+    from hotline.records.calls import NewRecord, save_record
+
+    key = caller_key("+14155550177", b"test-hash-key")  # the Caller's default number
+    threshold = desk.runtime.rules.frequent_callers.threshold
+    for i in range(threshold - 1):  # this call makes `threshold` this week
+        save_record(
+            desk.runtime.sessions,
+            NewRecord(
+                id=f"before-{i}",
+                caller_key=key,
+                region="US/CA",
+                started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1, hours=i),
+                ended_at=None,
+                language="en",
+                topic="suicide",
+                tier="urgent",
+                speech_used=False,
+                ivr_seconds=20,
+                queue_seconds=30,
+                talk_seconds=900,
+                outcome="answered",
+                counselor_id=int(desk.ids["Li"]),
+                rules_version="",
+                script_version="",
+            ),
+        )
+    caller = desk.caller("1", "1")  # English, suicide: Ana has been idle longer than Li
+    waiting = LiveQueue(desk.runtime.redis).get(desk.live(caller).call_id)
+    assert waiting is not None and waiting.preferred_counselor == desk.ids["Li"]
+    dispatch(desk.runtime)
+    assert desk.rung() == ["Li"]
+    whisper = Caller(desk.client, number=PHONES["Li"]).post(desk.offer_path())
+    words = " ".join(v.text for v in said(whisper))
+    assert f"本周第{threshold}次来电。经常来电。" in words
