@@ -66,6 +66,7 @@ class Settings:
     ivr_scripts: Path = Path("ivr_scripts")
     var_dir: Path = Path("var")
     log_level: str = "INFO"
+    metrics_token: Secret | None = None  # /metrics answers only with this bearer token
 
     @property
     def local(self) -> bool:
@@ -116,6 +117,7 @@ class Settings:
             ivr_scripts=Path(get("IVR_SCRIPTS") or "ivr_scripts"),
             var_dir=var_dir,
             log_level=get("LOG_LEVEL").upper() or "INFO",
+            metrics_token=Secret(get("METRICS_TOKEN")) if get("METRICS_TOKEN") else None,
         )
 
 

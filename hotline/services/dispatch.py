@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.live.calls import CallStore, LiveCall, now
+from hotline.live.counters import count
 from hotline.live.offers import LiveOffer, Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
@@ -61,6 +62,7 @@ def enqueue_call(runtime: Runtime, call: LiveCall) -> None:
             rules_version=call.rules_version,
         )
     )
+    count(runtime.redis, "calls_queued")
 
 
 def preferred_counselor(runtime: Runtime, call: LiveCall) -> str | None:
@@ -133,6 +135,7 @@ def ring(runtime: Runtime, offer: LiveOffer) -> bool:
     if call is not None:
         call.stage, call.counselor_id, call.counselor_leg = "offered", offer.counselor_id, leg
         store.save(call)
+    count(runtime.redis, "offers")
     log.info("offer made", extra={"call_id": offer.call_id, "counselor": offer.counselor_id})
     return True
 
@@ -147,6 +150,7 @@ def missed(runtime: Runtime, offer: LiveOffer) -> None:
     )
     if result is None:
         return  # already released or accepted elsewhere
+    count(runtime.redis, "offers_missed")
     back_in_line(runtime, offer.call_id)
     if result.went_away:
         log.warning(
@@ -184,6 +188,7 @@ def accept(runtime: Runtime, offer_id: str) -> LiveCall | None:
     call.stage, call.counselor_id = "connected", accepted.counselor_id
     call.connected_at = now()
     store.save(call)
+    count(runtime.redis, "offers_accepted")
     try:
         runtime.telephony.redirect(
             call.call_sid, public(runtime, "/voice/connect", call=call.call_id)
@@ -208,6 +213,7 @@ def overflow(runtime: Runtime, call_id: str) -> bool:
         return False
     call.stage = "overflowed"
     store.save(call)
+    count(runtime.redis, "overflows")
     log.info("call overflowed", extra={"call_id": call_id})
     with contextlib.suppress(TelephonyError):  # else the hold loop's next turn overflows it
         runtime.telephony.redirect(call.call_sid, public(runtime, "/voice/hold", call=call_id))

@@ -21,8 +21,10 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Flask:
     app.extensions["hotline"] = runtime
 
     from hotline.web.health import bp as health_bp
+    from hotline.web.metrics import bp as metrics_bp
     from hotline.web.voice import bp as voice_bp
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(metrics_bp)
     app.register_blueprint(voice_bp)
     return app
