@@ -220,25 +220,6 @@ def overflow(runtime: Runtime, call_id: str) -> bool:
     return True
 
 
-def call_ended(runtime: Runtime, call: LiveCall) -> None:
-    """The caller hung up: leave the queue; a counselor being rung for them is freed."""
-    removal = LiveQueue(runtime.redis).remove_with_offer(call.call_id)
-    if removal.offer is not None and call.counselor_leg:
-        with contextlib.suppress(TelephonyError):  # else the ring times out by itself
-            runtime.telephony.hang_up(call.counselor_leg)
-
-
-def counselor_done(runtime: Runtime, counselor_id: str) -> None:
-    """A counselor's call ended: wrap-up, then back to available when it is over."""
-    moment = now()
-    presence = Presence(runtime.redis)
-    counselor = presence.get(counselor_id)
-    if counselor is None or counselor.state != CounselorState.ON_CALL:
-        return
-    presence.set_state(counselor_id, CounselorState.WRAP_UP, moment, force=True)
-    WrapUps(runtime.redis).start(counselor_id, moment + runtime.rules.offer.wrap_up)
-
-
 def room(call_id: str) -> str:
     """The per-call conference: a supervisor can later listen, coach or barge into it."""
     return f"hotline-{call_id}"
@@ -289,44 +270,3 @@ def _calls_this_week(runtime: Runtime, call_id: str) -> int:
         return 1
     since = dt.datetime.fromtimestamp(now() - 7 * 24 * 3600, dt.UTC)
     return calls_since(runtime.sessions, call.caller_key, since) + 1
-
-
-ENDED = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
-
-
-def counselor_leg_status(
-    runtime: Runtime, *, offer_id: str, counselor_id: str, status: str
-) -> None:
-    if status not in ENDED:
-        return
-    pending = Offers(runtime.redis).get(offer_id)
-    if pending is not None:  # the leg ended before the accept key: a miss
-        missed(runtime, pending)
-    elif counselor_id:
-        counselor_done(runtime, counselor_id)
-    from hotline.jobs import dispatch_job, request
-
-    request(runtime, dispatch_job)
-
-
-def caller_leg_status(runtime: Runtime, *, call_sid: str, status: str, sequence: str) -> None:
-    """The caller's leg: only its end matters here; duplicates and late arrivals do nothing."""
-    store = CallStore(runtime.redis)
-    call = store.by_sid(call_sid) if call_sid else None
-    if call is None:
-        return
-    seq = int(sequence) if sequence.isdigit() else None
-    if seq is not None and seq <= call.last_status_seq:
-        return
-    if seq is not None:
-        call.last_status_seq = seq
-    ending = status in ENDED and call.ended_at is None
-    if ending:
-        call_ended(runtime, call)
-        call.ended_at, call.end_status = now(), status
-        log.info("call ended", extra={"call_id": call.call_id, "stage": call.stage})
-    store.save(call)
-    if ending:
-        from hotline.jobs import request_record
-
-        request_record(runtime, call.call_id)

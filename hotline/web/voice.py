@@ -14,6 +14,7 @@ from hotline.live.calls import CallStore, LiveCall
 from hotline.live.offers import Offers
 from hotline.runtime import Runtime
 from hotline.services import calls, dispatch
+from hotline.services import status as status_callbacks
 from hotline.telephony import twiml
 from hotline.web.security import twilio_signed
 
@@ -163,7 +164,7 @@ def offer_answer() -> Response:
 def offer_status() -> Response:
     """Status of a counselor's leg: no answer or a hang-up before accepting is a miss."""
     runtime = current_app.extensions["hotline"]
-    dispatch.counselor_leg_status(
+    status_callbacks.counselor_leg_status(
         runtime,
         offer_id=request.args.get("offer", ""),
         counselor_id=request.args.get("counselor", ""),
@@ -206,7 +207,7 @@ def fallback() -> Response:
 def status() -> Response:
     """Status of a caller's leg: a finished call leaves the queue and frees its counselor."""
     runtime = current_app.extensions["hotline"]
-    dispatch.caller_leg_status(
+    status_callbacks.caller_leg_status(
         runtime,
         call_sid=request.form.get("CallSid", ""),
         status=request.form.get("CallStatus", ""),
