@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from hotline.live.calls import CallStore, LiveCall, now
 from hotline.live.counters import count
 from hotline.live.offers import LiveOffer, Offers
+from hotline.live.phones import Phones
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.live.wrapup import WrapUps
@@ -111,7 +112,7 @@ def dispatch(runtime: Runtime, *, at: float | None = None) -> DispatchReport:
 
 def ring(runtime: Runtime, offer: LiveOffer) -> bool:
     """Ring the counselor's phone for a claimed offer; on failure, release it as a miss."""
-    phone = counselor_phone(runtime.sessions, offer.counselor_id)
+    phone = phone_of(runtime, offer.counselor_id)
     try:
         if phone is None:
             raise TelephonyError("no phone on the roster")
@@ -138,6 +139,17 @@ def ring(runtime: Runtime, offer: LiveOffer) -> bool:
     count(runtime.redis, "offers")
     log.info("offer made", extra={"call_id": offer.call_id, "counselor": offer.counselor_id})
     return True
+
+
+def phone_of(runtime: Runtime, counselor_id: str) -> str | None:
+    """From the live copy of the roster; the database only when that copy lacks it."""
+    phone = Phones(runtime.redis).get(counselor_id)
+    if phone is not None:
+        return phone
+    try:
+        return counselor_phone(runtime.sessions, counselor_id)
+    except SQLAlchemyError:
+        return None
 
 
 def missed(runtime: Runtime, offer: LiveOffer) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hotline.live.phones import Phones
 from hotline.live.presence import Presence
 from hotline.records.roster import load_roster
 from hotline.roster import on_shift
@@ -20,7 +21,9 @@ def sync_roster(runtime: Runtime, *, at: float) -> int:
     presence = Presence(runtime.redis)
     moment = dt.datetime.fromtimestamp(at, dt.UTC)
     changed = 0
-    for row in load_roster(runtime.sessions):
+    roster = load_roster(runtime.sessions)
+    Phones(runtime.redis).replace_all({row.counselor_id: row.phone for row in roster})
+    for row in roster:
         presence.upsert(row.counselor_id, languages=row.languages, specialties=row.specialties)
         current = presence.get(row.counselor_id)
         state = current.state if current else CounselorState.OFF_SHIFT

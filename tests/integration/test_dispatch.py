@@ -283,3 +283,19 @@ def test_a_frequent_caller_is_offered_first_to_the_counselor_who_last_answered(
     whisper = Caller(desk.client, number=PHONES["Li"]).post(desk.offer_path())
     words = " ".join(v.text for v in said(whisper))
     assert f"本周第{threshold}次来电。经常来电。" in words
+
+
+def test_with_the_database_down_callers_still_reach_a_counselor(desk: Desk) -> None:
+    from hotline.records.db import make_engine, make_sessionmaker
+
+    dead = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/gone")
+    desk.runtime.sessions = make_sessionmaker(dead)  # the roster was synced before it went
+    caller = desk.caller("1", "1")
+    dispatch(desk.runtime)
+    assert desk.rung() == ["Ana"]
+    counselor = Caller(desk.client, number=PHONES["Ana"])
+    whisper = counselor.post(desk.offer_path())
+    assert "Press 1 to accept" in " ".join(v.text for v in said(whisper))
+    bridged = counselor.give(whisper, "1")
+    assert any(v.name == "Conference" for v in flat(bridged))
+    assert desk.live(caller).stage == "connected"
