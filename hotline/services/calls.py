@@ -75,25 +75,28 @@ def clean_input(digits: str | None, speech: str | None) -> CallerInput:
 
 def answer(runtime: Runtime, *, call_sid: str, from_number: str | None) -> Turn:
     script = runtime.scripts.current
+    state, step = start(script)
+    call = _new_call(runtime, script, call_sid, from_number)
+    log.info("call answered", extra={"call_id": call.call_id, "script": script.version})
+    return _apply(runtime, call, state, step, created=True)
+
+
+def _new_call(runtime: Runtime, script: Script, call_sid: str, from_number: str | None) -> LiveCall:
+    """A live call under a new random id: the number becomes a key and a region, and is gone."""
     hash_key = runtime.settings.hash_key.reveal().encode() if runtime.settings.hash_key else b""
     number = _parse(from_number)  # the raw number lives only in this frame
     e164 = (
         phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else None
     )
-    key = caller_key(e164, hash_key)
-    state, step = start(script)
-    call = LiveCall(
+    return LiveCall(
         call_id=new_call_id(),
         call_sid=call_sid,
         started_at=now(),
         script_version=script.version,
         rules_version=runtime.rules.version,
-        caller_key=key,
+        caller_key=caller_key(e164, hash_key),
         region=coarse_region(number),
-        ivr=state.to_dict(),
     )
-    log.info("call answered", extra={"call_id": call.call_id, "script": script.version})
-    return _apply(runtime, call, state, step, created=True)
 
 
 def respond(
@@ -103,6 +106,7 @@ def respond(
     call_sid: str,
     digits: str | None,
     speech: str | None,
+    from_number: str | None = None,
 ) -> Turn:
     """One caller turn at a menu. Always returns a step the caller can follow."""
     store = CallStore(runtime.redis)
@@ -110,7 +114,7 @@ def respond(
     if call is None and call_sid:
         call = store.by_sid(call_sid)
     if call is None:
-        return _recover(runtime, call_sid)
+        return _recover(runtime, call_sid, from_number)
     script = runtime.scripts.get(call.script_version)
     given = clean_input(digits, speech)
     try:
@@ -125,17 +129,11 @@ def respond(
     return _apply(runtime, call, state, step, created=False)
 
 
-def _recover(runtime: Runtime, call_sid: str) -> Turn:
+def _recover(runtime: Runtime, call_sid: str, from_number: str | None) -> Turn:
     """No live state for this call (expired, lost with a Redis restart): to the queue."""
     script = runtime.scripts.current
     state, step = safe_default(script)
-    call = LiveCall(
-        call_id=new_call_id(),
-        call_sid=call_sid,
-        started_at=now(),
-        script_version=script.version,
-        rules_version=runtime.rules.version,
-    )
+    call = _new_call(runtime, script, call_sid, from_number)
     log.warning("unknown call; safe default to the queue", extra={"call_id": call.call_id})
     return _apply(runtime, call, state, step, created=True)
 

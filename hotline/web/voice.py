@@ -86,6 +86,7 @@ def ivr() -> Response:
         call_sid=request.form.get("CallSid", ""),
         digits=request.form.get("Digits"),
         speech=request.form.get("SpeechResult"),
+        from_number=request.form.get("From"),
     )
     return _render(runtime, turn)
 

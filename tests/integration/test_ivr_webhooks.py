@@ -136,7 +136,9 @@ def test_an_unknown_call_id_goes_to_the_queue(client, runtime: Runtime) -> None:
     caller = Caller(client)
     verbs = caller.post("/voice/ivr?call=not-a-call-we-know", {"Digits": "1"})
     assert goes_to_hold(verbs)
-    assert _live(runtime, caller).tier == "urgent"
+    recovered = _live(runtime, caller)
+    assert recovered.tier == "urgent"
+    assert recovered.caller_key is not None and recovered.region == "US/CA", "still counted"
     verbs = Caller(client, call_sid="").post("/voice/ivr", {})
     assert goes_to_hold(verbs)
 
