@@ -228,5 +228,4 @@ def _prompts(script: Script, state: CallState, node_id: str) -> tuple[Prompt, ..
 
 
 def _message(script: Script, state: CallState, key: str) -> tuple[Prompt, ...]:
-    pack = script.packs.get(_language(script, state))
-    return pack.messages.get(key, ()) if pack else ()
+    return script.message(_language(script, state), key)

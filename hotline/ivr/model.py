@@ -82,6 +82,11 @@ class Script:
     default_topic: str = "general"
     speech: bool = True  # master switch: off silences speech input in every menu
 
+    def message(self, language: str | None, key: str) -> tuple[Prompt, ...]:
+        """A message in `language`, else in the default language; () if neither has it."""
+        pack = self.packs.get(language or "") or self.packs.get(self.default_language)
+        return tuple(pack.messages.get(key, ())) if pack else ()
+
 
 def topic_keys(menu: Menu) -> dict[str, str]:
     """Topic id -> the first key whose target sets it: how a spoken topic picks its route."""

@@ -208,26 +208,18 @@ def hold_turn(runtime: Runtime, *, call_id: str | None, call_sid: str) -> HoldTu
     return HoldTurn("hold", call, language, position=position)
 
 
-def message(script: Script, language: str, key: str) -> tuple[Prompt, ...]:
-    """A message in the caller's language, else in the script's default language."""
-    pack = script.packs.get(language) or script.packs.get(script.default_language)
-    if pack is None:
-        return ()
-    return tuple(pack.messages.get(key, ()))
-
-
 def hold_words(script: Script, language: str, position: int | None) -> tuple[Prompt, ...]:
     """'You are still in line', then where they stand: the place, never a wait estimate,
     which is unreliable with a handful of counselors and may discourage a caller."""
-    words = message(script, language, "hold")
+    words = script.message(language, "hold")
     if position is None:
         return words
     if position == 1:
-        return words + message(script, language, "next_in_line")
+        return words + script.message(language, "next_in_line")
     place = tuple(
         dataclasses.replace(p, text=p.text.replace("{position}", str(position)))
         if isinstance(p, Say)
         else p
-        for p in message(script, language, "position")
+        for p in script.message(language, "position")
     )
     return words + place

@@ -102,7 +102,7 @@ def hold() -> Response:
     script = runtime.scripts.get(turn.call.script_version) if turn.call else runtime.scripts.current
     if turn.action == "overflow":
         assert turn.number is not None
-        words = calls.message(script, turn.language, "transfer")
+        words = script.message(turn.language, "transfer")
         return _transfer(runtime, turn.number, words)
     assert turn.call is not None
     if turn.action == "connect":
@@ -124,7 +124,7 @@ def connect() -> Response:
 
 def _connect_caller(runtime: Runtime, call: LiveCall) -> Response:
     script = runtime.scripts.get(call.script_version)
-    words = calls.message(script, call.language or script.default_language, "transfer")
+    words = script.message(call.language, "transfer")
     return _twiml(twiml.conference(dispatch.room(call.call_id), words))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -207,35 +208,40 @@ def test_after_the_call_the_counselor_wraps_up_then_takes_calls_again(desk: Desk
     assert desk.state("Ana") == CounselorState.AVAILABLE
 
 
-def test_a_repeat_caller_is_flagged_in_the_whisper_by_count_not_number(desk: Desk) -> None:
-    import datetime as dt
-
+def _earlier_call(
+    desk: Desk, record_id: str, key: str | None, *, ago: dt.timedelta, counselor: str | None = None
+) -> None:
+    """An anonymous record of an earlier call from the same caller (by key)."""
     from hotline.records.calls import NewRecord, save_record
 
+    save_record(
+        desk.runtime.sessions,
+        NewRecord(
+            id=record_id,
+            caller_key=key,
+            region="US/CA",
+            started_at=dt.datetime.now(dt.UTC) - ago,
+            ended_at=None,
+            language="en",
+            topic="suicide",
+            tier="urgent",
+            speech_used=False,
+            ivr_seconds=20,
+            queue_seconds=30,
+            talk_seconds=600,
+            outcome="answered",
+            counselor_id=int(desk.ids[counselor]) if counselor else None,
+            rules_version="",
+            script_version="",
+        ),
+    )
+
+
+def test_a_repeat_caller_is_flagged_in_the_whisper_by_count_not_number(desk: Desk) -> None:
     caller = desk.caller("1", "1")
     key = desk.live(caller).caller_key
     for i in range(2):
-        save_record(
-            desk.runtime.sessions,
-            NewRecord(
-                id=f"earlier-call-{i}",
-                caller_key=key,
-                region="US/CA",
-                started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=2 + i),
-                ended_at=None,
-                language="en",
-                topic="suicide",
-                tier="urgent",
-                speech_used=False,
-                ivr_seconds=20,
-                queue_seconds=30,
-                talk_seconds=600,
-                outcome="answered",
-                counselor_id=None,
-                rules_version="",
-                script_version="",
-            ),
-        )
+        _earlier_call(desk, f"earlier-call-{i}", key, ago=dt.timedelta(days=2 + i))
     dispatch(desk.runtime)
     whisper = Caller(desk.client, number=PHONES["Ana"]).post(desk.offer_path())
     words = " ".join(v.text for v in said(whisper))
@@ -246,35 +252,13 @@ def test_a_repeat_caller_is_flagged_in_the_whisper_by_count_not_number(desk: Des
 def test_a_frequent_caller_is_offered_first_to_the_counselor_who_last_answered(
     desk: Desk,
 ) -> None:
-    import datetime as dt
-
     from hotline.privacy import caller_key
-    from hotline.records.calls import NewRecord, save_record
 
     key = caller_key("+14155550177", b"test-hash-key")  # the Caller's default number
     threshold = desk.runtime.rules.frequent_callers.threshold
     for i in range(threshold - 1):  # this call makes `threshold` this week
-        save_record(
-            desk.runtime.sessions,
-            NewRecord(
-                id=f"before-{i}",
-                caller_key=key,
-                region="US/CA",
-                started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1, hours=i),
-                ended_at=None,
-                language="en",
-                topic="suicide",
-                tier="urgent",
-                speech_used=False,
-                ivr_seconds=20,
-                queue_seconds=30,
-                talk_seconds=900,
-                outcome="answered",
-                counselor_id=int(desk.ids["Li"]),
-                rules_version="",
-                script_version="",
-            ),
-        )
+        ago = dt.timedelta(days=1, hours=i)
+        _earlier_call(desk, f"before-{i}", key, ago=ago, counselor="Li")
     caller = desk.caller("1", "1")  # English, suicide: Ana has been idle longer than Li
     waiting = LiveQueue(desk.runtime.redis).get(desk.live(caller).call_id)
     assert waiting is not None and waiting.preferred_counselor == desk.ids["Li"]

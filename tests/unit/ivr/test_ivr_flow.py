@@ -25,17 +25,10 @@ from hotline.ivr import (
     start,
 )
 from hotline.ivr.model import Menu
+from hotline.routing.policy import SPECIALTY_IDS, TIER_NAMES
 
-TOPICS = {
-    "suicide",
-    "domestic_violence",
-    "relationships",
-    "youth",
-    "lgbtq",
-    "substance_use",
-    "general",
-}
-TIERS = {"imminent", "urgent", "standard"}
+TOPICS = set(SPECIALTY_IDS)  # the ids the routing rules fix
+TIERS = set(TIER_NAMES)
 MAX_STEPS = 8  # 3 menus x (one re-prompt + one answer), plus slack
 SILENCE = CallerInput()
 

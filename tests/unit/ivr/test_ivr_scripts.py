@@ -6,18 +6,11 @@ from pathlib import Path
 
 from hotline.ivr import Ask, CallerInput, Say, Script, advance, lint_scripts, start
 from hotline.ivr.model import MESSAGES, Menu, topic_keys
+from hotline.routing.policy import SPECIALTY_IDS, TIER_NAMES
 
 SHIPPED = Path(__file__).resolve().parents[3] / "ivr_scripts"
-TOPICS = {
-    "suicide",
-    "domestic_violence",
-    "relationships",
-    "youth",
-    "lgbtq",
-    "substance_use",
-    "general",
-}
-TIERS = {"imminent", "urgent", "standard"}
+TOPICS = set(SPECIALTY_IDS)  # the ids the routing rules fix
+TIERS = set(TIER_NAMES)
 
 
 def test_the_shipped_scripts_lint_clean_against_the_rules_names() -> None:
