@@ -130,6 +130,25 @@ class Leg:
     sequence: int = 0
     cond: threading.Condition | None = field(default=None, repr=False)
 
+    def twilio_params(self, status: str | None = None) -> dict[str, str]:
+        """The parameters Twilio sends about this leg on every request it makes."""
+        params = {
+            "CallSid": self.sid,
+            "AccountSid": self.account_sid,
+            "From": self.from_,
+            "To": self.to,
+            "Caller": self.from_,
+            "Called": self.to,
+            "CallStatus": status or self.status,
+            "Direction": self.direction,
+            "ApiVersion": "2010-04-01",
+        }
+        if self.parent_sid:
+            params["ParentCallSid"] = self.parent_sid
+        if self.answered_by:
+            params["AnsweredBy"] = self.answered_by
+        return params
+
     @property
     def bridged_with(self) -> str | None:
         """The first party this leg talked to (a counselor, a backup line, a caller)."""

@@ -194,23 +194,7 @@ class Runner:
         return urljoin(base or self.last_url or self.sim.service_url or "", target)
 
     def params(self) -> dict[str, str]:
-        leg = self.leg
-        params = {
-            "CallSid": leg.sid,
-            "AccountSid": leg.account_sid,
-            "From": leg.from_,
-            "To": leg.to,
-            "Caller": leg.from_,
-            "Called": leg.to,
-            "CallStatus": leg.status,
-            "Direction": leg.direction,
-            "ApiVersion": "2010-04-01",
-        }
-        if leg.parent_sid:
-            params["ParentCallSid"] = leg.parent_sid
-        if leg.answered_by:
-            params["AnsweredBy"] = leg.answered_by
-        return params
+        return self.leg.twilio_params()
 
     def post(self, fetch: Fetch) -> webhooks.Answer:
         """A request whose answer is not followed (e.g. a <Dial> action after a hang-up)."""

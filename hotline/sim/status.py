@@ -60,24 +60,12 @@ class StatusDesk:
         with self._cond:
             status = leg.status if event == "completed" else EVENT_STATUS[event]
             params = {
-                "CallSid": leg.sid,
-                "AccountSid": leg.account_sid,
-                "From": leg.from_,
-                "To": leg.to,
-                "Caller": leg.from_,
-                "Called": leg.to,
-                "CallStatus": status,
-                "Direction": leg.direction,
-                "ApiVersion": "2010-04-01",
+                **leg.twilio_params(status),
                 "CallbackSource": "call-progress-events",
                 "Timestamp": email.utils.format_datetime(datetime.now(UTC)),
                 "SequenceNumber": str(leg.sequence),
             }
             leg.sequence += 1
-            if leg.parent_sid:
-                params["ParentCallSid"] = leg.parent_sid
-            if leg.answered_by:
-                params["AnsweredBy"] = leg.answered_by
             if event == "completed":
                 seconds = leg.duration()
                 params["CallDuration"] = str(seconds)
