@@ -137,6 +137,41 @@ def request_record(runtime: Runtime, call_id: str) -> None:
         log.error("could not enqueue the call record", extra={"call_id": call_id})
 
 
+def ring_caller_job(call_id: str) -> None:
+    from hotline.live.calls import CallStore
+    from hotline.services.callbacks import ring_caller
+
+    runtime = current()
+    call = CallStore(runtime.redis).get(call_id)
+    if call is not None and call.callback_id is not None:
+        ring_caller(runtime, call)
+
+
+def request_ring_caller(runtime: Runtime, call_id: str) -> None:
+    """A counselor accepted a callback: ring the caller now (a job, so the counselor's
+    webhook answers at once). If it cannot be enqueued, the periodic callbacks pass finds
+    the callback stuck and schedules another attempt."""
+    try:
+        queue(runtime).enqueue(
+            ring_caller_job, call_id, job_timeout=60, result_ttl=0, failure_ttl=24 * 3600
+        )
+    except (redis.RedisError, OSError):
+        log.error("could not enqueue the ring to the caller", extra={"call_id": call_id})
+
+
+def callbacks_job() -> None:
+    """Periodic: due callbacks join the queue; closed windows and lost ones are put right."""
+    from hotline.services.callbacks import release_due
+
+    release_due(current())
+
+
+def callback_due_job(callback_id: str) -> None:
+    from hotline.services.callbacks import release
+
+    release(current(), callback_id)
+
+
 def retention_job() -> None:
     """Nightly: forget what the retention rules say is due; running twice changes nothing."""
     import datetime as dt

@@ -10,12 +10,19 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import redis
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.live.leader import LeaderLock, beat
 from hotline.runtime import Runtime
 
 log = logging.getLogger(__name__)
+ALARMS = "callbacks"  # the persistent job store: one alarm per callback falling due
+ALARM_HORIZON = 24 * 3600  # alarms are set for callbacks due within this many seconds
+_leading: Runtime | None = None  # what a persisted alarm runs against (its args must pickle)
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,50 @@ def _enqueue(job: Callable[[], None]) -> Callable[[Runtime], None]:
     return run
 
 
+def alarm(callback_id: str) -> None:
+    """A callback's alarm went off (from the persistent store): a worker releases it."""
+    from hotline import jobs
+
+    runtime = _leading
+    if runtime is None:
+        return
+    try:
+        jobs.queue(runtime).enqueue(
+            jobs.callback_due_job, callback_id, job_timeout=60, result_ttl=0
+        )
+    except (redis.RedisError, OSError):
+        log.warning("callback alarm not enqueued; the periodic pass will release it")
+
+
+def set_alarms(runtime: Runtime, scheduler: BackgroundScheduler) -> int:
+    """An alarm in the persistent job store for each callback due within a day, so a
+    restarted scheduler still has them (the periodic pass is the safety net)."""
+    from hotline.services.callbacks import due_ids
+
+    made = 0
+    for callback_id, due in due_ids(runtime, within=ALARM_HORIZON):
+        job_id = f"callback:{callback_id}"
+        try:
+            existing = scheduler.get_job(job_id, jobstore=ALARMS)
+        except JobLookupError:
+            existing = None
+        if existing is not None and existing.next_run_time == due:
+            continue
+        scheduler.add_job(
+            "hotline.scheduler:alarm",
+            "date",
+            run_date=due,
+            args=[callback_id],
+            id=job_id,
+            jobstore=ALARMS,
+            replace_existing=True,
+            misfire_grace_time=None,  # late is better than never
+            coalesce=True,
+        )
+        made += 1
+    return made
+
+
 def _jobs() -> tuple[Periodic, ...]:
     from hotline import jobs
 
@@ -48,6 +99,8 @@ def _jobs() -> tuple[Periodic, ...]:
         Periodic("sync-roster", 60, _enqueue(jobs.sync_roster_job)),
         Periodic("sweep", 10, _enqueue(jobs.sweep_job)),
         Periodic("retention", 24 * 3600, _enqueue(jobs.retention_job)),
+        # Due callbacks join the queue; callbacks whose window shut, or lost, are put right.
+        Periodic("callbacks", 10, _enqueue(jobs.callbacks_job)),
     )
 
 
@@ -59,8 +112,17 @@ def run_scheduler(runtime: Runtime, *, stop: threading.Event, poll: float = 5.0)
             stop.wait(poll)
             continue
         log.info("scheduler: leading")
+        global _leading
+        _leading = runtime
         scheduler = BackgroundScheduler(timezone="UTC")
         schedule = _jobs()
+        if _database_answers(runtime):
+            scheduler.add_jobstore(
+                SQLAlchemyJobStore(engine=runtime.engine, tablename="scheduled_jobs"), ALARMS
+            )
+            schedule = (*schedule, Periodic("callback-alarms", 30, _alarms_of(scheduler)))
+        else:  # the periodic callbacks pass still releases them, only less promptly
+            log.warning("scheduler: database down; callback alarms off until re-elected")
         for job in schedule:
             scheduler.add_job(
                 job.run,
@@ -83,6 +145,27 @@ def run_scheduler(runtime: Runtime, *, stop: threading.Event, poll: float = 5.0)
         finally:
             scheduler.shutdown(wait=False)
     lock.release()
+
+
+def _database_answers(runtime: Runtime) -> bool:
+    from sqlalchemy import text
+
+    try:
+        with runtime.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True
+
+
+def _alarms_of(scheduler: BackgroundScheduler) -> Callable[[Runtime], None]:
+    def run(runtime: Runtime) -> None:
+        try:
+            set_alarms(runtime, scheduler)
+        except SQLAlchemyError:
+            log.warning("callback alarms not set: database unavailable")
+
+    return run
 
 
 def _safely(job: Periodic, runtime: Runtime) -> None:

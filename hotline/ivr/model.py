@@ -11,7 +11,18 @@ from hotline.ivr.steps import Prompt
 SETTERS = ("set_language", "set_topic", "set_tier")
 ENDS = ("enqueue", "offer_callback", "transfer")
 VERBS = (*SETTERS, "go", *ENDS)
-MESSAGES = ("reprompt", "enqueue", "hold", "next_in_line", "position", "transfer", "callback")
+MESSAGES = (
+    "reprompt",
+    "enqueue",
+    "hold",
+    "next_in_line",
+    "position",
+    "transfer",
+    "callback",
+    "callback_offer",
+    "callback_confirm",
+    "callback_hello",
+)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,9 @@ class LiveCall:
     rules_version: str
     caller_key: str | None = None
     ivr: dict[str, Any] = field(default_factory=dict)  # the IVR flow's CallState.to_dict()
-    stage: str = "ivr"  # ivr, queued, offered, connected, overflowed, ended
+    # ivr, queued, offered, connected, overflowed; "callback" once the caller asked to be
+    # called back (their place passes to the callback's own live call)
+    stage: str = "ivr"
     queued_at: float | None = None
     language: str | None = None
     topic: str | None = None
@@ -42,6 +44,8 @@ class LiveCall:
     connected_at: float | None = None
     ended_at: float | None = None
     end_status: str | None = None
+    callback_id: str | None = None  # set on a callback's live call (the caller is rung)
+    answered_by: str | None = None  # a callback leg: Twilio's machine detection verdict
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, separators=(",", ":"))

@@ -7,7 +7,17 @@ import contextlib
 import redis
 
 _KEY = "hotline:{live}:counters"
-NAMES = ("calls_queued", "offers", "offers_missed", "offers_accepted", "overflows")
+NAMES = (
+    "calls_queued",
+    "offers",
+    "offers_missed",
+    "offers_accepted",
+    "overflows",
+    "callbacks_requested",
+    "callbacks_agreed",
+    "callbacks_done",
+    "callbacks_failed",
+)
 
 
 def count(client: redis.Redis, name: str, n: int = 1) -> None:

@@ -20,7 +20,7 @@ _ENQUEUE = script("""
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'call_id', ARGV[1], 'tier', ARGV[2], 'entered_at', ARGV[3],
   'language', ARGV[4], 'topic', ARGV[5], 'preferred_counselor', ARGV[6],
-  'rules_version', ARGV[7])
+  'rules_version', ARGV[7], 'callback', ARGV[8])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[1])
 redis.call('SADD', KEYS[4], ARGV[2])
@@ -133,6 +133,7 @@ class LiveQueue:
                 call.topic,
                 call.preferred_counselor or "",
                 call.rules_version,
+                "1" if call.callback else "",
             ],
         )
         return bool(added)
@@ -191,4 +192,5 @@ def _call_from(flat: Sequence[Any]) -> WaitingCall:
         topic=f["topic"],
         preferred_counselor=f.get("preferred_counselor") or None,
         rules_version=f.get("rules_version", ""),
+        callback=bool(f.get("callback")),
     )

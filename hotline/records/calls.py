@@ -16,6 +16,8 @@ OUTCOMES = (
     "hung_up_ivr",
     "hung_up_queue",
     "callback_requested",
+    "called_back",
+    "callback_not_reached",
     "overflowed",
     "failed",
 )

@@ -8,10 +8,12 @@ from sqlalchemy import (
     JSON,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
     String,
+    Unicode,
     UniqueConstraint,
     func,
 )
@@ -138,6 +140,51 @@ class CallbackVault(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Callback(Base):
+    """A callback asked for from the queue or agreed at wrap-up: when, to whom, how it went.
+
+    The number is in the vault entry it names; here only what routes and schedules it.
+    `zones` are the caller's possible time zones (from the number's prefix; a caller is
+    rung only when the window is open in all of them). Status: scheduled (waits for
+    due_at), queued (in the live queue as `live_call_id`), calling (a counselor accepted,
+    the caller is being rung), done, failed (attempts used up), cancelled (forgotten).
+    """
+
+    __tablename__ = "callbacks"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(40), index=True)  # the call it came from
+    vault_id: Mapped[str] = mapped_column(String(40))
+    caller_key: Mapped[str | None] = mapped_column(String(64), index=True)  # for forget
+    source: Mapped[str] = mapped_column(String(20))  # "queue" or "follow_up"
+    language: Mapped[str] = mapped_column(String(10))
+    topic: Mapped[str] = mapped_column(String(40))
+    tier: Mapped[str] = mapped_column(String(20))
+    zones: Mapped[str] = mapped_column(String(200), default="")
+    counselor_id: Mapped[str | None] = mapped_column(String(40))  # preferred, if any
+    urgent: Mapped[bool] = mapped_column(default=False)
+    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # place in line
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    not_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="scheduled", index=True)
+    live_call_id: Mapped[str | None] = mapped_column(String(40))
+    last_outcome: Mapped[str | None] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ScheduledJob(Base):
+    """APScheduler's persistent job store (the scheduler's callback alarms), under Alembic
+    like every other table. The columns are those APScheduler 3's SQLAlchemyJobStore uses."""
+
+    __tablename__ = "scheduled_jobs"
+
+    id: Mapped[str] = mapped_column(Unicode(191), primary_key=True)
+    next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
+    job_state: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class DailyCount(Base):

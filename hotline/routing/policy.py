@@ -84,6 +84,7 @@ class CallbackPolicy:
     max_attempts: int
     retry_backoff: tuple[int, ...]  # seconds before attempt 2, 3, ...; the last one repeats
     voicemail_message: str  # names neither the hotline nor the topic; may be empty
+    key: str = "1"  # pressed on hold to be called back instead of waiting
 
     def in_window(self, local: dt.time) -> bool:
         if self.window_from <= self.window_to:

@@ -60,7 +60,7 @@ def read_overflow(r: FieldReader) -> OverflowPolicy | None:
 
 def read_callbacks(r: FieldReader, specialties: Mapping[str, str]) -> CallbackPolicy | None:
     path: Path = ("callbacks",)
-    keys = ("window", "max_attempts", "retry_backoff", "voicemail_message")
+    keys = ("window", "max_attempts", "retry_backoff", "voicemail_message", "key")
     r.mapping(path, optional=keys)
     window: Path = (*path, "window")
     r.mapping(window, ("from", "to"))
@@ -86,9 +86,12 @@ def read_callbacks(r: FieldReader, specialties: Mapping[str, str]) -> CallbackPo
                     f"(it says '{word}'): someone else may hear it",
                 )
                 break
+    key = r.text((*path, "key"), "1", pattern=r"[0-9*#]", hint="one key: 0-9, * or #")
     if start is None or end is None or attempts is None or backoff is None or message is None:
         return None
-    return CallbackPolicy(start, end, attempts, backoff, message)
+    if key is None:
+        return None
+    return CallbackPolicy(start, end, attempts, backoff, message, key)
 
 
 def read_backoff(r: FieldReader, path: Path, attempts: int) -> tuple[int, ...] | None:

@@ -44,16 +44,21 @@ def assess(now: float, call: WaitingCall, rules: Rules, on_call: OnCallSummary) 
     while index <= last and not on_call.can_serve(steps[index], call.language, call.topic):
         index += 1
     servable = index <= last
-    if waited >= tier.max_wait or not (servable or preferred_on_call):
+    if call.callback:
+        deadline = float("inf")  # nobody to send to a backup line: it waits its turn
+        if not (servable or preferred_on_call):
+            return Standing(rank, False, last, None, False, None)
+    elif waited >= tier.max_wait or not (servable or preferred_on_call):
         return Standing(rank, True, min(index, last), None, False, None)
     step = steps[index] if servable else None
     prefer_for = rules.counselor_choice.prefer_counselor_for
     if preferred_on_call and waited < prefer_for:
-        due = min(call.entered_at + prefer_for, deadline)
+        due: float | None = min(call.entered_at + prefer_for, deadline)
         return Standing(rank, False, min(index, last), step, True, due)
     if index < last:
         deadline = min(deadline, call.entered_at + steps[index + 1].after)
-    return Standing(rank, False, min(index, last), step, False, deadline)
+    due = deadline if deadline != float("inf") else None
+    return Standing(rank, False, min(index, last), step, False, due)
 
 
 def may_take(counselor: Counselor, call: WaitingCall, standing: Standing) -> bool:

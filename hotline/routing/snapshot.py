@@ -40,6 +40,9 @@ class WaitingCall:
     topic: str
     preferred_counselor: str | None = None
     rules_version: str = ""
+    # A callback: the caller is not on the line, so it never overflows; it waits in its
+    # place until someone may take it (the caller is rung once a counselor accepts).
+    callback: bool = False
 
 
 @dataclass(frozen=True)

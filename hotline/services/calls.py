@@ -208,6 +208,53 @@ def hold_turn(runtime: Runtime, *, call_id: str | None, call_sid: str) -> HoldTu
     return HoldTurn("hold", call, language, position=position)
 
 
+@dataclass(frozen=True)
+class CallbackChoice:
+    open: bool  # offer the callback key on this hold turn
+    key: str
+    e164: str | None  # in memory for this webhook only
+
+
+def callback_choice(runtime: Runtime, call: LiveCall, from_number: str | None) -> CallbackChoice:
+    """Whether this hold turn offers a callback (see callbacks.may_offer)."""
+    from hotline.services.callbacks import may_offer
+
+    e164 = to_e164(from_number)
+    return CallbackChoice(may_offer(runtime, call, e164), runtime.rules.callbacks.key, e164)
+
+
+def ask_callback(runtime: Runtime, call: LiveCall, choice: CallbackChoice) -> bool:
+    """The caller pressed the callback key. If it cannot be arranged (the database is
+    down), they simply keep holding in their place."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hotline.records.vault import VaultKeyError
+    from hotline.services.callbacks import request_from_queue
+
+    if choice.e164 is None:
+        return False
+    try:
+        return request_from_queue(runtime, call, choice.e164)
+    except (SQLAlchemyError, VaultKeyError):
+        log.warning(
+            "callback could not be arranged; caller keeps holding", extra={"call_id": call.call_id}
+        )
+        return False
+
+
+def fill(prompts: tuple[Prompt, ...], **values: object) -> tuple[Prompt, ...]:
+    """Put values into a message's {placeholders} (spoken text only)."""
+
+    def put(text: str) -> str:
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", str(value))
+        return text
+
+    return tuple(
+        dataclasses.replace(p, text=put(p.text)) if isinstance(p, Say) else p for p in prompts
+    )
+
+
 def hold_words(script: Script, language: str, position: int | None) -> tuple[Prompt, ...]:
     """'You are still in line', then where they stand: the place, never a wait estimate,
     which is unreliable with a handful of counselors and may discourage a caller."""
@@ -216,10 +263,4 @@ def hold_words(script: Script, language: str, position: int | None) -> tuple[Pro
         return words
     if position == 1:
         return words + script.message(language, "next_in_line")
-    place = tuple(
-        dataclasses.replace(p, text=p.text.replace("{position}", str(position)))
-        if isinstance(p, Say)
-        else p
-        for p in script.message(language, "position")
-    )
-    return words + place
+    return words + fill(script.message(language, "position"), position=position)

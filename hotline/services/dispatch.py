@@ -198,9 +198,18 @@ def accept(runtime: Runtime, offer_id: str) -> LiveCall | None:
     if call is None:
         return None
     call.stage, call.counselor_id = "connected", accepted.counselor_id
-    call.connected_at = now()
+    if call.callback_id is None:
+        call.connected_at = now()
     store.save(call)
     count(runtime.redis, "offers_accepted")
+    if call.callback_id is not None:
+        # The counselor is in the room: now ring the caller (a job, so this webhook
+        # answers the counselor at once).
+        from hotline.jobs import request_ring_caller
+
+        request_ring_caller(runtime, call.call_id)
+        log.info("callback accepted", extra={"call_id": call.call_id})
+        return call
     try:
         runtime.telephony.redirect(
             call.call_sid, public(runtime, "/voice/connect", call=call.call_id)
@@ -218,9 +227,11 @@ def overflow(runtime: Runtime, call_id: str) -> bool:
     """Past max_wait or nobody could ever take it: to the backup line for their language."""
     if Offers(runtime.redis).for_call(call_id) is not None:
         return False  # a counselor's phone is ringing for this caller: let it ring out
-    LiveQueue(runtime.redis).remove(call_id)
     store = CallStore(runtime.redis)
     call = store.get(call_id)
+    if call is not None and call.callback_id is not None:
+        return False  # a callback has nobody on the line to send anywhere: it waits
+    LiveQueue(runtime.redis).remove(call_id)
     if call is None or call.stage not in ("queued", "ivr"):
         return False
     call.stage = "overflowed"

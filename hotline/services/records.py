@@ -13,6 +13,8 @@ log = logging.getLogger(__name__)
 
 
 def outcome(call: LiveCall) -> str:
+    if call.callback_id is not None:
+        return "called_back" if call.connected_at is not None else "callback_not_reached"
     if call.connected_at is not None:
         return "answered"
     if call.stage == "overflowed":

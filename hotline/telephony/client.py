@@ -21,8 +21,19 @@ class TelephonyError(RuntimeError):
 
 
 class Telephony(Protocol):
-    def call(self, *, to: str, url: str, status_callback: str, timeout: int) -> str:
-        """Ring `to`; when answered, Twilio fetches `url`. Returns the new call's sid."""
+    def call(
+        self,
+        *,
+        to: str,
+        url: str,
+        status_callback: str,
+        timeout: int,
+        machine_detection: bool = False,
+    ) -> str:
+        """Ring `to`; when answered, Twilio fetches `url`. Returns the new call's sid.
+
+        With machine_detection, Twilio first tells a person from an answering machine and
+        sends its verdict as AnsweredBy."""
         ...
 
     def redirect(self, call_sid: str, url: str) -> None:
@@ -30,6 +41,11 @@ class Telephony(Protocol):
         ...
 
     def hang_up(self, call_sid: str) -> None: ...
+
+    def caller_number(self, call_sid: str) -> str | None:
+        """The number a call came from, fetched from Twilio's call log (never stored here);
+        None when Twilio does not know the call."""
+        ...
 
 
 class TwilioTelephony:
@@ -41,9 +57,18 @@ class TwilioTelephony:
         self._client.api.base_url = settings.twilio_api_url  # a local double in tests
         self._from = settings.twilio_number
 
-    def call(self, *, to: str, url: str, status_callback: str, timeout: int) -> str:
+    def call(
+        self,
+        *,
+        to: str,
+        url: str,
+        status_callback: str,
+        timeout: int,
+        machine_detection: bool = False,
+    ) -> str:
         from twilio.base.exceptions import TwilioException
 
+        extra = {"machine_detection": "Enable"} if machine_detection else {}
         try:
             created = self._client.calls.create(
                 to=to,
@@ -54,6 +79,7 @@ class TwilioTelephony:
                 status_callback_method="POST",
                 status_callback_event=["answered", "completed"],
                 timeout=timeout,
+                **extra,
             )
         except (TwilioException, OSError) as exc:
             raise TelephonyError(type(exc).__name__) from exc
@@ -75,6 +101,19 @@ class TwilioTelephony:
         except (TwilioException, OSError) as exc:
             raise TelephonyError(type(exc).__name__) from exc
 
+    def caller_number(self, call_sid: str) -> str | None:
+        from twilio.base.exceptions import TwilioException, TwilioRestException
+
+        try:
+            fetched = self._client.calls(call_sid).fetch()
+        except TwilioRestException as exc:
+            if exc.status == 404:
+                return None
+            raise TelephonyError(type(exc).__name__) from exc
+        except (TwilioException, OSError) as exc:
+            raise TelephonyError(type(exc).__name__) from exc
+        return str(fetched.from_) if fetched.from_ else None
+
 
 @dataclass
 class FakeTelephony:
@@ -83,10 +122,19 @@ class FakeTelephony:
     calls: list[dict[str, object]] = field(default_factory=list)
     redirects: list[tuple[str, str]] = field(default_factory=list)
     hang_ups: list[str] = field(default_factory=list)
+    numbers: dict[str, str] = field(default_factory=dict)  # call sid -> caller's number
     fail: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def call(self, *, to: str, url: str, status_callback: str, timeout: int) -> str:
+    def call(
+        self,
+        *,
+        to: str,
+        url: str,
+        status_callback: str,
+        timeout: int,
+        machine_detection: bool = False,
+    ) -> str:
         with self._lock:
             if self.fail:
                 raise TelephonyError("fake failure")
@@ -98,6 +146,7 @@ class FakeTelephony:
                     "url": url,
                     "status_callback": status_callback,
                     "timeout": timeout,
+                    "machine_detection": machine_detection,
                 }
             )
             return sid
@@ -111,3 +160,9 @@ class FakeTelephony:
     def hang_up(self, call_sid: str) -> None:
         with self._lock:
             self.hang_ups.append(call_sid)
+
+    def caller_number(self, call_sid: str) -> str | None:
+        with self._lock:
+            if self.fail:
+                raise TelephonyError("fake failure")
+            return self.numbers.get(call_sid)

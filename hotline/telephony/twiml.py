@@ -109,6 +109,39 @@ def hold(prompts: tuple[Prompt, ...], hold_url: str, *, pause: int = HOLD_PAUSE)
     return str(response)
 
 
+def hold_or_callback(
+    prompts: tuple[Prompt, ...],
+    offer: tuple[Prompt, ...],
+    hold_url: str,
+    *,
+    pause: int = HOLD_PAUSE,
+) -> str:
+    """A hold turn that also listens for the callback key; no key just loops."""
+    response = VoiceResponse()
+    gather = response.gather(action=hold_url, method="POST", num_digits=1, input="dtmf", timeout=1)
+    _prompts(gather, prompts + offer)
+    gather.pause(length=pause)
+    response.redirect(hold_url, method="POST")
+    return str(response)
+
+
+def farewell(prompts: tuple[Prompt, ...]) -> str:
+    """Words, then the call ends (the caller will be called back)."""
+    response = VoiceResponse()
+    _prompts(response, prompts)
+    response.hangup()
+    return str(response)
+
+
+def voicemail(text: str) -> str:
+    """What an answering machine hears on a callback: the rules' neutral words, or nothing."""
+    response = VoiceResponse()
+    if text:
+        response.say(text, language=COUNSELOR_LANGUAGE)
+    response.hangup()
+    return str(response)
+
+
 def transfer(number: str, prompts: tuple[Prompt, ...], after: str) -> str:
     """Dial `number`; `after` (a /voice/dialled URL) decides what follows."""
     response = VoiceResponse()
@@ -139,9 +172,15 @@ def whisper(text: str, action: str, language: str = COUNSELOR_LANGUAGE) -> str:
     return str(response)
 
 
-def conference(room: str, prompts: tuple[Prompt, ...], *, status_callback: str = "") -> str:
-    """Join the per-call room; the call ends for both when either side leaves."""
+def conference(
+    room: str, prompts: tuple[Prompt, ...], *, status_callback: str = "", notice: str = ""
+) -> str:
+    """Join the per-call room; the call ends for both when either side leaves.
+
+    `notice` is a sentence for a counselor (in their console language) said first."""
     response = VoiceResponse()
+    if notice:
+        response.say(notice, language=COUNSELOR_LANGUAGE)
     _prompts(response, prompts)
     dial = response.dial()
     options: dict[str, object] = {

@@ -13,7 +13,7 @@ from hotline.jobs import request as enqueue_job
 from hotline.live.calls import CallStore, LiveCall
 from hotline.live.offers import Offers
 from hotline.runtime import Runtime
-from hotline.services import calls, dispatch
+from hotline.services import callbacks, calls, dispatch
 from hotline.services import status as status_callbacks
 from hotline.telephony import twiml
 from hotline.web.security import twilio_signed
@@ -52,7 +52,7 @@ def _never_drop(error: Exception) -> Response | HTTPException:
     """Whatever broke, the caller is dialled through to the backup line."""
     if isinstance(error, HTTPException):
         return error
-    if request.path.startswith("/voice/offer"):
+    if request.path.startswith(("/voice/offer", "/voice/callback/unreached")):
         # A counselor's leg: never dial the backup line from their phone. The offer
         # expires and the caller, who kept their place, is offered again.
         log.exception("counselor webhook failed", extra={"path": request.path})
@@ -107,8 +107,16 @@ def hold() -> Response:
     assert turn.call is not None
     if turn.action == "connect":
         return _connect_caller(runtime, turn.call)
+    here = _url("voice.hold", turn.call.call_id)
+    choice = calls.callback_choice(runtime, turn.call, request.form.get("From"))
+    pressed = choice.open and request.form.get("Digits") == choice.key
+    if pressed and calls.ask_callback(runtime, turn.call, choice):
+        return _twiml(twiml.farewell(script.message(turn.language, "callback_confirm")))
     words = calls.hold_words(script, turn.language, turn.position)
-    return _twiml(twiml.hold(words, _url("voice.hold", turn.call.call_id)))
+    if choice.open:
+        offer = calls.fill(script.message(turn.language, "callback_offer"), key=choice.key)
+        return _twiml(twiml.hold_or_callback(words, offer, here))
+    return _twiml(twiml.hold(words, here))
 
 
 @bp.post("/connect")
@@ -157,7 +165,49 @@ def offer_answer() -> Response:
     call = dispatch.accept(runtime, offer_id)
     if call is None:
         return _twiml(twiml.goodbye("This caller is no longer waiting. Thank you."))
+    if call.callback_id is not None:
+        notice = "Ringing the caller now. Please stay on the line."
+        return _twiml(twiml.conference(dispatch.room(call.call_id), (), notice=notice))
     return _twiml(twiml.conference(dispatch.room(call.call_id), ()))
+
+
+@bp.post("/callback")
+@twilio_signed
+def callback_answered() -> Response:
+    """The caller's phone answered a callback: a person joins the counselor; a machine
+    hears only the rules' neutral words, which name neither the hotline nor the topic."""
+    runtime = current_app.extensions["hotline"]
+    call, person = callbacks.answered(
+        runtime, request.args.get("call", ""), request.form.get("AnsweredBy", "")
+    )
+    if call is None:
+        return _backup()  # we lost this callback, but a person picked up: a person answers
+    if not person:
+        return _twiml(twiml.voicemail(runtime.rules.callbacks.voicemail_message))
+    script = runtime.scripts.get(call.script_version)
+    words = script.message(call.language, "callback_hello")
+    return _twiml(twiml.conference(dispatch.room(call.call_id), words))
+
+
+@bp.post("/callback/status")
+@twilio_signed
+def callback_status() -> Response:
+    """The caller's leg of a callback: done when they talked, else a failed attempt."""
+    runtime = current_app.extensions["hotline"]
+    status = request.form.get("CallStatus", "")
+    if status in status_callbacks.ENDED:
+        callbacks.leg_ended(runtime, request.args.get("call", ""), status)
+        enqueue_job(runtime, dispatch_job)
+    return _twiml(twiml.empty())
+
+
+@bp.post("/callback/unreached")
+@twilio_signed
+def callback_unreached() -> Response:
+    """The counselor's leg, waiting in the room, when the caller could not be reached."""
+    return _twiml(
+        twiml.goodbye("The caller could not be reached. We will try again later. Thank you.")
+    )
 
 
 @bp.post("/offer/status")

@@ -26,8 +26,13 @@ counselors:
 
 
 @contextmanager
-def hotline_with_sim(tmp_path: Path, roster: str) -> Iterator[TwilioSim]:
+def hotline_with_sim(
+    tmp_path: Path, roster: str, *, rules_edits: dict[str, str] | None = None
+) -> Iterator[TwilioSim]:
     rules = (ROOT / "routing_rules.yaml").read_text().replace("wrap_up: 120", "wrap_up: 1")
+    for old, new in (rules_edits or {}).items():
+        assert old in rules, old
+        rules = rules.replace(old, new)
     (tmp_path / "rules.yaml").write_text(rules)
     sim = TwilioSim(account_sid=SID, auth_token=TOKEN, time_scale=0.01)
     env = {
