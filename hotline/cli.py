@@ -235,7 +235,7 @@ def forget(number: str) -> None:
     click.echo(
         f"forgotten: {report.records} record(s) unlinked, {report.vault_entries} vault "
         f"entr{'y' if report.vault_entries == 1 else 'ies'} deleted, "
-        f"{report.live_calls} live call(s) unlinked"
+        f"{report.live_calls} live call(s) unlinked, {report.callbacks} callback(s) cancelled"
     )
 
 

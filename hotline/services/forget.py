@@ -22,6 +22,7 @@ class ForgetReport:
     records: int  # records that lost the caller key
     vault_entries: int  # vault entries deleted
     live_calls: int  # live calls that lost the caller key
+    callbacks: int = 0  # open callbacks cancelled (they would have rung that number)
 
 
 def forget(runtime: Runtime, e164: str, *, actor: str = "privacy") -> ForgetReport:
@@ -30,8 +31,13 @@ def forget(runtime: Runtime, e164: str, *, actor: str = "privacy") -> ForgetRepo
     key = caller_key(e164, hash_key)
     if key is None:
         raise ValueError("a withheld number has no caller key to forget")
+    from hotline.services.callbacks import cancel_for_key
+
+    cancelled = cancel_for_key(runtime, key)  # first: no callback may ring once it is gone
     live = CallStore(runtime.redis).forget_caller(key)
     records, vault = forget_key(runtime.sessions, key, actor=actor, live_calls=live)
-    report = ForgetReport(records=records, vault_entries=vault, live_calls=live)
+    report = ForgetReport(
+        records=records, vault_entries=vault, live_calls=live, callbacks=cancelled
+    )
     log.info("caller forgotten", extra=report.__dict__)
     return report

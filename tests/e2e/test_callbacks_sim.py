@@ -4,7 +4,6 @@ they talk; afterwards nothing of the caller's number is left anywhere."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,31 +13,15 @@ from sqlalchemy.orm import Session
 
 from hotline.records.models import AuditEvent, Callback, CallbackVault, CallRecord
 from hotline.routing.rules import load_rules
-from hotline.routing.windows import closes_within
-from hotline.services.callbacks import zones_for
 from hotline.sim import Caller, Phone
 from tests.e2e.test_dispatch_sim import ANA, hotline_with_sim
+from tests.support.zones import number_open_now
 
 ROSTER = f"""
 timezone: UTC
 counselors:
   - {{name: Ana, phone: "{ANA}", languages: [en], specialties: [suicide], always_on_call: true}}
 """
-# Callers in three zones: at any hour, one of them is inside the 08:00-22:00 window with
-# an hour to spare, so the test does not depend on when it runs.
-NUMBERS = {
-    "first": ("+14155550190", "+442079460190", "+85221230190"),
-    "second": ("+14155550191", "+442079460191", "+85221230191"),
-}
-
-
-def _open_now(candidates: tuple[str, ...], rules_path: Path) -> str:
-    policy = load_rules(rules_path).callbacks
-    now = dt.datetime.now(dt.UTC)
-    for number in candidates:
-        if not closes_within(now, 3600, zones_for(number).split(","), policy):
-            return number
-    raise AssertionError("no candidate zone inside the callback window")
 
 
 def _until(predicate: Callable[[], bool], timeout: float) -> None:
@@ -60,8 +43,8 @@ def test_a_caller_who_asks_for_a_callback_is_called_back_and_the_number_is_erase
 ) -> None:
     edits = {"callback_offer_after: 60": "callback_offer_after: 0"}
     with hotline_with_sim(tmp_path, ROSTER, rules_edits=edits) as sim:
-        first_number = _open_now(NUMBERS["first"], tmp_path / "rules.yaml")
-        waiting_number = _open_now(NUMBERS["second"], tmp_path / "rules.yaml")
+        policy = load_rules(tmp_path / "rules.yaml").callbacks
+        first_number, waiting_number = number_open_now(policy, 190), number_open_now(policy, 191)
         ana = sim.add_phone(Phone(ANA, accept_key="1", hang_up_after=400))
         # Ana takes a first caller, so the second has to wait in the queue...
         first = sim.place_call(Caller(first_number, digits=["1", "1"]))

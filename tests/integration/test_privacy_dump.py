@@ -4,6 +4,7 @@ and every log line are searched for each caller's number in any form."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import re
 import threading
@@ -11,15 +12,20 @@ import zlib
 
 import phonenumbers
 import pytest
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 from sqlalchemy import MetaData, select
 
 from hotline.jobs import run_worker
+from hotline.live.calls import CallStore, LiveCall, new_call_id, now
 from hotline.logs import JsonFormatter
 from hotline.privacy import caller_key
 from hotline.records.models import CallbackVault, CallRecord
 from hotline.records.vault import read_number, store_number
 from hotline.runtime import Runtime
+from hotline.scheduler import ALARMS, set_alarms
+from hotline.services import callbacks
 from hotline.telephony.client import FakeTelephony
 from tests.support.caller import Caller
 
@@ -104,6 +110,50 @@ def _dump_logs(caplog: pytest.LogCaptureFixture) -> str:
     return "\n".join(f"{formatter.format(r)} {r.msg!r} {r.args!r}" for r in caplog.records)
 
 
+def _callbacks_of_every_kind(runtime: Runtime) -> None:
+    """One asked for from the queue, one agreed at wrap-up, and the scheduler's alarms."""
+    hash_key = runtime.settings.hash_key.reveal().encode()  # type: ignore[union-attr]
+    calls = []
+    for i, number in enumerate((CALLERS[2], CALLERS[4])):
+        call = LiveCall(
+            call_id=new_call_id(),
+            call_sid=f"CA{i:032d}",
+            started_at=now() - 300,
+            script_version="v",
+            rules_version=runtime.rules.version,
+            caller_key=caller_key(number, hash_key),
+            stage="queued",
+            queued_at=now() - 200,
+            language="zh",
+            topic="suicide",
+            tier="urgent",
+        )
+        CallStore(runtime.redis).create(call)
+        calls.append(call)
+    assert callbacks.request_from_queue(runtime, calls[0], CALLERS[2])
+    runtime.telephony.numbers[calls[1].call_sid] = CALLERS[4]  # type: ignore[attr-defined]
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    agreed = callbacks.agree_follow_up(
+        runtime,
+        call_id=calls[1].call_id,
+        counselor_id="1",
+        earliest=soon,
+        latest=None,
+        urgent=True,
+        actor="test",
+    )
+    assert agreed.scheduled
+    alarms = BackgroundScheduler(timezone="UTC")
+    alarms.add_jobstore(
+        SQLAlchemyJobStore(engine=runtime.engine, tablename="scheduled_jobs"), ALARMS
+    )
+    alarms.start(paused=True)
+    try:
+        assert set_alarms(runtime, alarms) >= 1
+    finally:
+        alarms.shutdown(wait=False)
+
+
 def test_the_detector_finds_a_number_in_any_form() -> None:
     assert _leaks("caller +14155550161 rang")
     assert _leaks("call me at (415) 555-0161")
@@ -144,7 +194,10 @@ def test_no_caller_number_anywhere_after_calls(
         entry = session.get(CallbackVault, vault_id)
         assert entry is not None and entry.ciphertext  # present, and encrypted
 
+    _callbacks_of_every_kind(runtime)
+
     tables, keys, logs = _dump_tables(runtime), _dump_redis(runtime), _dump_logs(caplog)
+    assert "callbacks" in tables and "scheduled_jobs" in tables
     assert "callback_vault" in tables and "call_records" in tables and "hotline:" in keys
     assert logs  # the calls were logged, by call id
     assert _leaks(tables) == []

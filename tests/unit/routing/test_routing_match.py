@@ -210,3 +210,14 @@ def test_index_looks_past_calls_waiting_for_someone_else() -> None:
     found = best_call_for(T0, roster[0], QueueIndex(calls), RULES, on_call_summary(roster))
     assert found is not None and found.call_id == "next"
     assert offers_at(T0, calls, roster) == {("next", "free")}
+
+
+def test_a_callback_never_overflows_it_waits_its_turn() -> None:
+    """Nobody is on the line to send to a backup number: past max_wait, or with nobody on
+    call who could take it, a callback stays in line; it is offered once someone can."""
+    late = WaitingCall("cb", "urgent", T0 - 10_000, "yue", "youth", callback=True)
+    ordinary = WaitingCall("c1", "urgent", T0 - 10_000, "yue", "youth")
+    nobody = plan(T0, [late, ordinary], [counselor("a", "en", state=ON_CALL)], RULES)
+    assert nobody.overflows == ("c1",) and nobody.offers == ()
+    someone = plan(T0, [late], [counselor("a", "en")], RULES)
+    assert someone.offers == (Offer("cb", "a", 2),)
