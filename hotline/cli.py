@@ -215,6 +215,7 @@ def purge(dry_run: bool) -> None:
     click.echo(f"caller keys removed from records: {plan.caller_keys} {verb}")
     click.echo(f"callback vault entries: {plan.vault_entries} {verb}")
     click.echo(f"records rolled up into daily counts: {plan.records} {verb}")
+    click.echo(f"finished or numberless callbacks: {plan.callbacks} {verb}")
 
 
 @main.command()

@@ -126,6 +126,9 @@ class CallRecord(Base):
     emergency_contacted: Mapped[bool | None] = mapped_column()
     follow_up_agreed: Mapped[bool | None] = mapped_column()
     follow_up_consent: Mapped[bool | None] = mapped_column()
+    # A short wrap-up note, only where the rules enable notes: Fernet-encrypted under
+    # DATA_KEY, read by supervisors only (each read audited); gone with the caller key.
+    note: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class CallbackVault(Base):

@@ -9,12 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from hotline.records.models import AuditEvent, Base, CallbackVault, CallRecord, DailyCount
+from hotline.records.models import (
+    AuditEvent,
+    Base,
+    Callback,
+    CallbackVault,
+    CallRecord,
+    DailyCount,
+)
 
 _DayKey = tuple[dt.date, str, str, str, str]  # day, language, topic, tier, outcome
 
@@ -48,7 +55,7 @@ def drop_caller_keys(sessions: sessionmaker[Session], before: dt.datetime) -> in
     """Records older than `before` stop being linkable to a caller; the rest stays."""
     with sessions.begin() as session:
         result = session.execute(
-            update(CallRecord).where(*_keyed_before(before)).values(caller_key=None)
+            update(CallRecord).where(*_keyed_before(before)).values(caller_key=None, note=None)
         )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -64,6 +71,41 @@ def purge_vault(sessions: sessionmaker[Session], before: dt.datetime, at: dt.dat
         session.execute(update(CallbackVault).where(_vault_due(before)).values(ciphertext=None))
         result = session.execute(delete(CallbackVault).where(_vault_due(before)))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+_OPEN_CALLBACK = ("scheduled", "queued", "calling")
+
+
+def _callbacks_due(before: dt.datetime) -> ColumnElement[bool]:
+    """Finished callbacks past the vault's retention (they still name a caller key)."""
+    return and_(Callback.status.not_in(_OPEN_CALLBACK), Callback.updated_at < before)
+
+
+def _numberless(before: dt.datetime) -> ColumnElement[bool]:
+    """Open callbacks whose number the vault no longer holds, or will not once the vault's
+    purge at `before` has run: they can never ring."""
+    held = select(CallbackVault.id).where(
+        CallbackVault.ciphertext.is_not(None), ~_vault_due(before)
+    )
+    return and_(Callback.status.in_(_OPEN_CALLBACK), Callback.vault_id.not_in(held))
+
+
+def count_callbacks_due(sessions: sessionmaker[Session], before: dt.datetime) -> int:
+    return _count(sessions, Callback, or_(_callbacks_due(before), _numberless(before)))
+
+
+def purge_callbacks(sessions: sessionmaker[Session], before: dt.datetime, at: dt.datetime) -> int:
+    """Run after the vault purge: open callbacks left without a number fail; finished ones
+    older than `before` are deleted."""
+    with sessions.begin() as session:
+        failed = session.execute(
+            update(Callback)
+            .where(_numberless(before))
+            .values(status="failed", last_outcome="expired", updated_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        deleted = session.execute(delete(Callback).where(_callbacks_due(before)))
+    return int(failed.rowcount or 0) + int(deleted.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def roll_up_records(sessions: sessionmaker[Session], before: dt.datetime) -> int:
@@ -123,7 +165,9 @@ def forget_key(
     """
     with sessions.begin() as session:
         records = session.execute(
-            update(CallRecord).where(CallRecord.caller_key == key).values(caller_key=None)
+            update(CallRecord)
+            .where(CallRecord.caller_key == key)
+            .values(caller_key=None, note=None)
         )
         session.execute(
             update(CallbackVault).where(CallbackVault.caller_key == key).values(ciphertext=None)

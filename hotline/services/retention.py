@@ -21,10 +21,11 @@ class PurgePlan:
     caller_keys: int  # records that lose their caller key
     vault_entries: int  # vault entries erased and deleted
     records: int  # records folded into daily counts and deleted
+    callbacks: int = 0  # finished callbacks deleted, or open ones whose number expired
 
     @property
     def empty(self) -> bool:
-        return not (self.caller_keys or self.vault_entries or self.records)
+        return not (self.caller_keys or self.vault_entries or self.records or self.callbacks)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def plan_purge(runtime: Runtime, now: dt.datetime) -> PurgePlan:
         caller_keys=retention.count_keys_due(runtime.sessions, cut.caller_keys),
         vault_entries=retention.count_vault_due(runtime.sessions, cut.vault),
         records=retention.count_records_due(runtime.sessions, cut.records),
+        callbacks=retention.count_callbacks_due(runtime.sessions, cut.vault),
     )
 
 
@@ -61,6 +63,7 @@ def purge(runtime: Runtime, now: dt.datetime, *, actor: str = "retention") -> Pu
         caller_keys=retention.drop_caller_keys(runtime.sessions, cut.caller_keys),
         vault_entries=retention.purge_vault(runtime.sessions, cut.vault, at=now),
         records=retention.roll_up_records(runtime.sessions, cut.records),
+        callbacks=retention.purge_callbacks(runtime.sessions, cut.vault, at=now),
     )
     if not done.empty:
         retention.audit(

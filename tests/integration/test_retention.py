@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import select, update
 
 from hotline.cli import main
-from hotline.records.models import AuditEvent, CallbackVault, CallRecord, DailyCount
+from hotline.records.models import AuditEvent, Callback, CallbackVault, CallRecord, DailyCount
 from hotline.records.vault import close, store_number
 from hotline.runtime import Runtime
 from hotline.services.retention import PurgePlan, plan_purge, purge
@@ -133,7 +133,51 @@ def test_a_dry_run_changes_nothing_and_a_second_purge_finds_nothing(runtime: Run
         audits = list(
             session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.purge"))
         )
-    assert [a.detail for a in audits] == [{"caller_keys": 2, "vault_entries": 1, "records": 1}]
+    assert [a.detail for a in audits] == [
+        {"caller_keys": 2, "vault_entries": 1, "records": 1, "callbacks": 0}
+    ]
+
+
+def _callback(runtime: Runtime, vault_id: str, status: str, updated_at: dt.datetime) -> str:
+    callback_id = secrets.token_urlsafe(12)
+    with runtime.sessions.begin() as session:
+        session.add(
+            Callback(
+                id=callback_id,
+                call_id="c1",
+                vault_id=vault_id,
+                caller_key="k" * 64,
+                source="queue",
+                language="en",
+                topic="general",
+                tier="urgent",
+                zones="America/Los_Angeles",
+                urgent=False,
+                entered_at=updated_at,
+                due_at=updated_at,
+                attempts=1,
+                status=status,
+                created_at=updated_at,
+                updated_at=updated_at,
+            )
+        )
+    return callback_id
+
+
+def test_finished_callbacks_go_and_open_ones_whose_number_expired_fail(runtime: Runtime) -> None:
+    month_ago = NOW - dt.timedelta(days=30)
+    expired_number = _vault(runtime, month_ago)  # past vault_days: the number goes
+    fresh_number = _vault(runtime, NOW - dt.timedelta(days=1))
+    stranded = _callback(runtime, expired_number, "scheduled", month_ago)
+    waiting = _callback(runtime, fresh_number, "scheduled", NOW - dt.timedelta(days=1))
+    old_done = _callback(runtime, "gone", "done", month_ago)
+    recent_done = _callback(runtime, "gone", "done", NOW - dt.timedelta(days=1))
+    assert plan_purge(runtime, NOW).callbacks == 2
+    assert purge(runtime, NOW).callbacks == 2
+    with runtime.sessions() as session:
+        left = {c.id: c.status for c in session.scalars(select(Callback))}
+    assert left == {stranded: "failed", waiting: "scheduled", recent_done: "done"}
+    assert old_done not in left
 
 
 def test_the_nightly_job_is_scheduled() -> None:

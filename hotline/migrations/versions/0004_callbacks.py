@@ -1,4 +1,4 @@
-"""callbacks and the scheduler's persistent job store
+"""callbacks, the scheduler's persistent job store, and encrypted wrap-up notes
 
 Revision ID: 0004
 Revises: 0003
@@ -17,6 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("call_records", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("note", sa.LargeBinary(), nullable=True))
     op.create_table(
         "callbacks",
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -61,5 +63,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("call_records", schema=None) as batch_op:
+        batch_op.drop_column("note")
     op.drop_table("scheduled_jobs")
     op.drop_table("callbacks")
