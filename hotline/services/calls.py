@@ -7,7 +7,11 @@ state) takes the flow's safe default: the queue, with topic general, tier urgent
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
+import hmac
+import json
 import logging
 import re
 from dataclasses import dataclass
@@ -32,6 +36,49 @@ MAX_SPEECH = 300  # characters of a SpeechResult looked at; the words are never 
 class Turn:
     call: LiveCall
     step: Step
+    token: str | None = None  # the menu state for the next action URL (see state_token)
+
+
+# --- The menu state rides in the action URL. ---------------------------------------------
+#
+# A menu turn needs only the call's IVR state, so it travels in the <Gather action> URL,
+# MACed with SECRET_KEY (Twilio's own signature covers the URL as well): a menu step
+# reads and writes nothing in Redis. The live call in Redis is written when the call is
+# answered and when it joins the queue; a token that is missing, altered or for another
+# call falls back to the state in Redis.
+
+
+def state_token(runtime: Runtime, call_id: str, state: CallState) -> str | None:
+    key = runtime.settings.secret_key
+    if key is None:
+        return None
+    payload = base64.urlsafe_b64encode(
+        json.dumps([call_id, state.to_dict()], separators=(",", ":")).encode()
+    ).rstrip(b"=")
+    return f"{payload.decode()}.{_mac(key.reveal(), payload)}"
+
+
+def _mac(secret: str, payload: bytes) -> str:
+    digest = hmac.new(secret.encode(), b"ivr-state:" + payload, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()
+
+
+def read_token(runtime: Runtime, token: str | None, call_id: str | None) -> CallState | None:
+    """The state a token carries, if it is ours, intact, and for this call."""
+    key = runtime.settings.secret_key
+    if not token or key is None or not call_id or len(token) > 2048 or "." not in token:
+        return None
+    payload, _, mac = token.rpartition(".")
+    if not hmac.compare_digest(mac, _mac(key.reveal(), payload.encode())):
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        owner, state = json.loads(raw)
+        if owner != call_id:
+            return None
+        return CallState.from_dict(state)
+    except (ValueError, TypeError):
+        return None
 
 
 def _parse(raw: str | None) -> phonenumbers.PhoneNumber | None:
@@ -107,8 +154,23 @@ def respond(
     digits: str | None,
     speech: str | None,
     from_number: str | None = None,
+    token: str | None = None,
 ) -> Turn:
     """One caller turn at a menu. Always returns a step the caller can follow."""
+    carried = read_token(runtime, token, call_id) if token else None
+    if carried is not None and call_id:
+        script = runtime.scripts.get(carried.script_version)
+        given = clean_input(digits, speech)
+        state, step = advance(script, carried, given)
+        if given.speech is not None:
+            log.info("speech given", extra={"call_id": call_id, "node": state.node})
+        if not isinstance(step, Enqueue | OfferCallback):
+            light = LiveCall(call_id, call_sid, 0.0, state.script_version, "", ivr={})
+            return Turn(light, step, state_token(runtime, call_id, state))
+        known = CallStore(runtime.redis).get(call_id)
+        if known is not None:
+            return _apply(runtime, known, state, step, created=False)
+        return _recover(runtime, call_sid, from_number)
     store = CallStore(runtime.redis)
     call = store.get(call_id) if call_id and _CALL_ID.match(call_id) else None
     if call is None and call_sid:
@@ -170,7 +232,7 @@ def _apply(
                 "speech_used": call.speech_used,
             },
         )
-    return Turn(call, step)
+    return Turn(call, step, state_token(runtime, call.call_id, state))
 
 
 @dataclass(frozen=True)

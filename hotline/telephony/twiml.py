@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from xml.sax.saxutils import escape
+
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.ivr.steps import Ask, Play, Prompt, Say
@@ -66,12 +69,23 @@ def _prompts(target: VoiceResponse | Gather, prompts: tuple[Prompt, ...]) -> Non
             target.pause(length=max(1, prompt.seconds))
 
 
+_ACTION = "urn:hotline:action"  # stands in for the action URL in a cached document
+
+
 def ask(step: Ask, action: str) -> str:
     """A <Gather> holding the prompts; silence falls through to a <Redirect> to the same URL.
 
     The redirect carries no Digits, which the flow reads as silence: one re-prompt,
     then the safe default. A caller who presses nothing is never left in silence.
+    Menus are few and fixed per script version, so each is built once with VoiceResponse
+    and only its action URL (escaped as XML) is put in per call.
     """
+    return _ask_document(step).replace(_ACTION, escape(action, {'"': "&quot;"}))
+
+
+@functools.lru_cache(maxsize=512)
+def _ask_document(step: Ask) -> str:
+    action = _ACTION
     response = VoiceResponse()
     options: dict[str, object] = {
         "action": action,

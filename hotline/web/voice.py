@@ -87,6 +87,7 @@ def ivr() -> Response:
         digits=request.form.get("Digits"),
         speech=request.form.get("SpeechResult"),
         from_number=request.form.get("From"),
+        token=request.args.get("s"),
     )
     return _render(runtime, turn)
 
@@ -235,7 +236,10 @@ def _url(endpoint: str, call_id: str) -> str:
 def _render(runtime: Runtime, turn: calls.Turn) -> Response:
     step, call_id = turn.step, turn.call.call_id
     if isinstance(step, Ask):
-        return _twiml(twiml.ask(step, _url("voice.ivr", call_id)))
+        action = _url("voice.ivr", call_id)
+        if turn.token:
+            action += f"&s={turn.token}"  # base64url and ".": safe in a query as it is
+        return _twiml(twiml.ask(step, action))
     if isinstance(step, Transfer):
         number = step.number
         if number == OVERFLOW:

@@ -204,3 +204,56 @@ def test_the_hold_loop_says_where_the_caller_stands(client, runtime: Runtime) ->
     _replay(client, ("9",))
     words = " ".join(v.text for v in said(second.follow(second.documents[-1])))
     assert "You are number 3 in line." in words, "the imminent caller went ahead"
+
+
+def _action(verbs: list[Verb]) -> str:
+    return next(v for v in verbs if v.name == "Gather").attrs["action"]
+
+
+def test_a_menu_step_needs_no_redis_but_the_queue_does(client, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
+    """The menu state rides in the signed action URL: a step neither reads nor writes
+    Redis, and the caller still lands in the queue with what they chose."""
+    caller = Caller(client)
+    verbs = caller.call()
+    before = CallStore(runtime.redis).by_sid(caller.call_sid)
+    assert before is not None
+    commands: list[str] = []
+    original = runtime.redis.execute_command
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        commands.append(str(args[0]))
+        return original(*args, **kwargs)
+
+    runtime.redis.execute_command = counting  # type: ignore[method-assign]
+    try:
+        verbs = caller.give(verbs, "3")  # Cantonese: the next menu, from the URL alone
+    finally:
+        runtime.redis.execute_command = original  # type: ignore[method-assign]
+    assert is_menu(verbs) and commands == []
+    verbs = caller.give(verbs, "4")  # youth: into the queue, written to Redis now
+    assert goes_to_hold(verbs)
+    call = _live(runtime, caller)
+    assert (call.language, call.topic, call.stage) == ("yue", "youth", "queued")
+
+
+@pytest.mark.parametrize("damage", ["flip", "other_call", "drop"])
+def test_an_altered_state_in_the_url_falls_back_to_the_state_in_redis(  # type: ignore[no-untyped-def]
+    client, runtime: Runtime, damage: str
+) -> None:
+    caller, other = Caller(client), Caller(client)
+    verbs, theirs = caller.call(), other.call()
+    action = _action(verbs)
+    base, _, token = action.partition("&s=")
+    if damage == "flip":
+        action = base + "&s=" + token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
+    elif damage == "other_call":
+        action = base + "&s=" + _action(theirs).partition("&s=")[2]
+    else:
+        action = base
+    verbs = caller.post(action, {"Digits": "2"})  # Mandarin, read against Redis's state
+    assert is_menu(verbs)
+    assert {v.attrs.get("language") for v in said(verbs)} == {
+        runtime.rules.languages["zh"].say_language
+    }
+    assert goes_to_hold(caller.give(verbs, "1"))
+    assert (_live(runtime, caller).language, _live(runtime, caller).topic) == ("zh", "suicide")
