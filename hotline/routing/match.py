@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from hotline.routing.policy import Rules
@@ -32,9 +32,18 @@ class Plan:
 
 
 def plan(
-    now: float, waiting: Iterable[WaitingCall], counselors: Iterable[Counselor], rules: Rules
+    now: float,
+    waiting: Iterable[WaitingCall],
+    counselors: Iterable[Counselor],
+    rules: Rules,
+    *,
+    rules_for: Callable[[str], Rules] | None = None,
 ) -> Plan:
     """Offers for every call someone can take now, and the calls that must overflow.
+
+    `rules` are the rules in force; with `rules_for`, each call's relaxation steps and
+    max_wait come from the version it entered with (its `rules_version`), so publishing
+    new rules never changes the deal a waiting caller already has.
 
     Calls are served in strict order (tier, entered_at), each by the longest-idle eligible
     available counselor left, so an urgent caller is never passed over. Cost is
@@ -47,7 +56,8 @@ def plan(
     calls: dict[str, tuple[Standing, WaitingCall]] = {}
     for call in waiting:
         if call.call_id not in calls:
-            calls[call.call_id] = (assess(now, call, rules, on_call), call)
+            own = rules_for(call.rules_version) if rules_for is not None else rules
+            calls[call.call_id] = (assess(now, call, own, on_call), call)
     order = sorted(calls.values(), key=lambda sc: (sc[0].rank, sc[1].entered_at, sc[1].call_id))
     offers: list[Offer] = []
     overflows: list[str] = []

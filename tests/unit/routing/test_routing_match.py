@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hotline.routing.index import QueueIndex, best_call_for
 from hotline.routing.match import Counselor, CounselorState, Offer, WaitingCall, plan
+from hotline.routing.policy import RelaxStep
 from hotline.routing.rules import parse_rules
 from hotline.routing.snapshot import on_call_summary
 
@@ -221,3 +222,20 @@ def test_a_callback_never_overflows_it_waits_its_turn() -> None:
     assert nobody.overflows == ("c1",) and nobody.offers == ()
     someone = plan(T0, [late], [counselor("a", "en")], RULES)
     assert someone.offers == (Offer("cb", "a", 2),)
+
+
+def test_a_waiting_call_keeps_the_rules_it_entered_with() -> None:
+    """New rules that relax later do not take back what a waiting caller already has."""
+    import dataclasses
+
+    strict = dataclasses.replace(
+        RULES.tiers["urgent"],
+        relax=(RelaxStep(0, frozenset({"language", "specialty"})),),
+    )
+    newer = dataclasses.replace(RULES, version="newer", tiers={**RULES.tiers, "urgent": strict})
+    versions = {RULES.version: RULES, "newer": newer}
+    waited = call("c1", "urgent", waited=200, language="zh", topic="youth")
+    only_english = [counselor("a", "en")]
+    assert plan(T0, [waited], only_english, newer).offers == ()
+    kept = plan(T0, [waited], only_english, newer, rules_for=versions.__getitem__)
+    assert kept.offers == (Offer("c1", "a", 2),), "its own rules had relaxed to anyone"
