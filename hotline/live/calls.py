@@ -46,6 +46,7 @@ class LiveCall:
     end_status: str | None = None
     callback_id: str | None = None  # set on a callback's live call (the caller is rung)
     answered_by: str | None = None  # a callback leg: Twilio's machine detection verdict
+    transfer_leg: str | None = None  # a third party the counselor brought in
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, separators=(",", ":"))

@@ -120,7 +120,11 @@ def ring(runtime: Runtime, offer: LiveOffer) -> bool:
             to=phone,
             url=public(runtime, "/voice/offer", offer=offer.offer_id),
             status_callback=public(
-                runtime, "/voice/offer/status", offer=offer.offer_id, counselor=offer.counselor_id
+                runtime,
+                "/voice/offer/status",
+                offer=offer.offer_id,
+                counselor=offer.counselor_id,
+                call=offer.call_id,
             ),
             timeout=runtime.rules.offer.ring_timeout,
         )

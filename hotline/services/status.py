@@ -26,7 +26,7 @@ ENDED = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 
 
 def counselor_leg_status(
-    runtime: Runtime, *, offer_id: str, counselor_id: str, status: str
+    runtime: Runtime, *, offer_id: str, counselor_id: str, status: str, call_id: str = ""
 ) -> None:
     if status not in ENDED:
         return
@@ -35,6 +35,8 @@ def counselor_leg_status(
         missed(runtime, pending)
     elif counselor_id:
         counselor_done(runtime, counselor_id)
+        if call_id:
+            _not_alone(runtime, call_id, counselor_id)
     from hotline.jobs import dispatch_job, request
 
     request(runtime, dispatch_job)
@@ -69,6 +71,18 @@ def call_ended(runtime: Runtime, call: LiveCall) -> None:
     if removal.offer is not None and call.counselor_leg:
         with contextlib.suppress(TelephonyError):  # else the ring times out by itself
             runtime.telephony.hang_up(call.counselor_leg)
+
+
+def _not_alone(runtime: Runtime, call_id: str, counselor_id: str) -> None:
+    """The counselor left the room. Unless they brought someone in to stay with the caller,
+    the call is over: hang up the caller's leg rather than leave them alone in the room."""
+    call = CallStore(runtime.redis).get(call_id)
+    if call is None or call.counselor_id != counselor_id or call.ended_at is not None:
+        return
+    if call.stage != "connected" or call.transfer_leg or not call.call_sid:
+        return
+    with contextlib.suppress(TelephonyError):
+        runtime.telephony.hang_up(call.call_sid)
 
 
 def counselor_done(runtime: Runtime, counselor_id: str) -> None:

@@ -187,9 +187,16 @@ def whisper(text: str, action: str, language: str = COUNSELOR_LANGUAGE) -> str:
 
 
 def conference(
-    room: str, prompts: tuple[Prompt, ...], *, status_callback: str = "", notice: str = ""
+    room: str,
+    prompts: tuple[Prompt, ...],
+    *,
+    status_callback: str = "",
+    notice: str = "",
+    ends: bool = True,
 ) -> str:
-    """Join the per-call room; the call ends for both when either side leaves.
+    """Join the per-call room. The caller's leaving ends it (`ends`); a counselor's does
+    not, so that a third party they brought in can stay with the caller (the service
+    hangs up a caller left alone).
 
     `notice` is a sentence for a counselor (in their console language) said first."""
     response = VoiceResponse()
@@ -199,11 +206,29 @@ def conference(
     dial = response.dial()
     options: dict[str, object] = {
         "start_conference_on_enter": True,
-        "end_conference_on_exit": True,
+        "end_conference_on_exit": ends,
         "beep": False,
     }
     if status_callback:
         options.update(status_callback=status_callback, status_callback_event="end")
+    dial.conference(room, **options)
+    return str(response)
+
+
+def supervise(room: str, mode: str, coach: str | None) -> str:
+    """A supervisor (listen, coach, barge) or a third party (transfer) joins the room. They
+    never start or end it: the conversation is the caller's and the counselor's."""
+    response = VoiceResponse()
+    dial = response.dial()
+    options: dict[str, object] = {
+        "start_conference_on_enter": mode == "transfer",
+        "end_conference_on_exit": False,
+        "beep": False,
+    }
+    if mode == "listen":
+        options["muted"] = True
+    elif mode == "coach" and coach:
+        options["coach"] = coach
     dial.conference(room, **options)
     return str(response)
 

@@ -15,6 +15,7 @@ from hotline.live.offers import Offers
 from hotline.runtime import Runtime
 from hotline.services import callbacks, calls, dispatch
 from hotline.services import status as status_callbacks
+from hotline.services import supervise as supervision
 from hotline.telephony import twiml
 from hotline.web.security import twilio_signed
 
@@ -52,7 +53,7 @@ def _never_drop(error: Exception) -> Response | HTTPException:
     """Whatever broke, the caller is dialled through to the backup line."""
     if isinstance(error, HTTPException):
         return error
-    if request.path.startswith(("/voice/offer", "/voice/callback/unreached")):
+    if request.path.startswith(("/voice/offer", "/voice/callback/unreached", "/voice/supervise")):
         # A counselor's leg: never dial the backup line from their phone. The offer
         # expires and the caller, who kept their place, is offered again.
         log.exception("counselor webhook failed", extra={"path": request.path})
@@ -168,8 +169,9 @@ def offer_answer() -> Response:
         return _twiml(twiml.goodbye("This caller is no longer waiting. Thank you."))
     if call.callback_id is not None:
         notice = "Ringing the caller now. Please stay on the line."
-        return _twiml(twiml.conference(dispatch.room(call.call_id), (), notice=notice))
-    return _twiml(twiml.conference(dispatch.room(call.call_id), ()))
+        room = dispatch.room(call.call_id)
+        return _twiml(twiml.conference(room, (), notice=notice, ends=False))
+    return _twiml(twiml.conference(dispatch.room(call.call_id), (), ends=False))
 
 
 @bp.post("/callback")
@@ -202,6 +204,27 @@ def callback_status() -> Response:
     return _twiml(twiml.empty())
 
 
+@bp.post("/supervise")
+@twilio_signed
+def supervise() -> Response:
+    """A supervisor's phone (listen, coach, barge) or a third party brought in by the
+    counselor (transfer) answered: into the call's room, if the call is still on."""
+    runtime = current_app.extensions["hotline"]
+    found = supervision.room_for(runtime, request.args.get("call", ""))
+    mode = request.args.get("mode", "listen")
+    if found is None or mode not in (*supervision.MODES, "transfer"):
+        return _twiml(twiml.goodbye("This call has ended. Thank you."))
+    room, counselor_leg = found
+    return _twiml(twiml.supervise(room, mode, counselor_leg))
+
+
+@bp.post("/supervise/status")
+@twilio_signed
+def supervise_status() -> Response:
+    """A supervisor's or third party's leg: nothing to do (the room goes on without them)."""
+    return _twiml(twiml.empty())
+
+
 @bp.post("/callback/unreached")
 @twilio_signed
 def callback_unreached() -> Response:
@@ -221,6 +244,7 @@ def offer_status() -> Response:
         offer_id=request.args.get("offer", ""),
         counselor_id=request.args.get("counselor", ""),
         status=request.form.get("CallStatus", ""),
+        call_id=request.args.get("call", ""),
     )
     return _twiml(twiml.empty())
 
