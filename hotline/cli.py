@@ -240,5 +240,10 @@ def forget(number: str) -> None:
     )
 
 
+from hotline.cli_whatif import simulate  # noqa: E402
+
+main.add_command(simulate)
+
+
 if __name__ == "__main__":
     main()

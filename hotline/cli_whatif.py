@@ -1,0 +1,125 @@
+"""`hotline simulate`: a what-if run of the routing rules on a roster, no Redis or database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from hotline.problems import InvalidFile
+from hotline.roster import Roster, parse_roster
+from hotline.routing.policy import Rules
+from hotline.routing.rules import load_rules
+
+
+def _read(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        click.echo(f"{path}:1: cannot read the {what}: {exc}", err=True)
+        sys.exit(1)
+
+
+def _refuse(exc: InvalidFile, what: str) -> None:
+    click.echo(str(exc), err=True)
+    click.echo(f"{what} refused; nothing was simulated", err=True)
+    sys.exit(1)
+
+
+def _load(rules_path: Path, roster_path: Path) -> tuple[Rules, Roster]:
+    _read(rules_path, "rules")
+    try:
+        rules = load_rules(rules_path)
+    except InvalidFile as exc:
+        _refuse(exc, "rules")
+    text = _read(roster_path, "roster")
+    try:
+        roster = parse_roster(
+            text,
+            str(roster_path),
+            languages=rules.languages.keys(),
+            specialties=rules.specialties.keys(),
+        )
+    except InvalidFile as exc:
+        _refuse(exc, "roster")
+    return rules, roster
+
+
+@click.command()
+@click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Routing rules (default: ROUTING_RULES, else ./routing_rules.yaml).",
+)
+@click.option(
+    "--roster",
+    "roster_path",
+    type=click.Path(path_type=Path),
+    default=Path("demo/roster.yaml"),
+    show_default=True,
+)
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 366))
+@click.option(
+    "--arrivals",
+    "arrivals_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Calls per hour and the callers' mix (YAML); default: a crisis-line profile.",
+)
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--start", default=None, help="First day, YYYY-MM-DD (default: a fixed Monday).")
+@click.option(
+    "--chart",
+    "chart_path",
+    type=click.Path(path_type=Path),
+    default=Path("var/simulate.html"),
+    show_default=True,
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def simulate(
+    rules_path: Path | None,
+    roster_path: Path,
+    days: int,
+    arrivals_path: Path | None,
+    seed: int,
+    start: str | None,
+    chart_path: Path,
+    as_json: bool,
+) -> None:
+    """What-if: simulate DAYS of calls through the real matcher, beside Erlang C."""
+    from hotline.config import file_paths
+    from hotline.whatif import simulate as run_simulation
+    from hotline.whatif.chart import chart_html
+    from hotline.whatif.scenario_file import parse_scenario
+    from hotline.whatif.text import render, to_json
+
+    rules_path = rules_path or file_paths()[0]
+    rules, roster = _load(rules_path, roster_path)
+    scenario = None
+    if arrivals_path is not None:
+        text = _read(arrivals_path, "arrivals file")
+        try:
+            scenario = parse_scenario(text, str(arrivals_path), rules)
+        except InvalidFile as exc:
+            _refuse(exc, "arrivals file")
+    first = None
+    if start is not None:
+        try:
+            day = dt.date.fromisoformat(start)
+        except ValueError:
+            raise click.BadParameter("a date like 2025-01-06", param_hint="--start") from None
+        first = dt.datetime.combine(day, dt.time(0), tzinfo=ZoneInfo(roster.timezone))
+    report = run_simulation(rules, roster, days=days, seed=seed, scenario=scenario, start=first)
+    names = {"rules_file": str(rules_path), "roster_file": str(roster_path)}
+    chart_path.parent.mkdir(parents=True, exist_ok=True)
+    chart_path.write_text(chart_html(report, **names), encoding="utf-8")
+    if as_json:
+        click.echo(to_json(report))
+    else:
+        click.echo(render(report, **names))
+        click.echo(f"\nchart: {chart_path}")

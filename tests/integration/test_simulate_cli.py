@@ -1,0 +1,130 @@
+"""`hotline simulate` as a supervisor runs it: no Redis, no database, files checked first."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hotline.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = str(ROOT / "routing_rules.yaml")
+ROSTER = str(ROOT / "demo" / "roster.yaml")
+
+
+class Tags(HTMLParser):
+    """Every start tag, and whether each closed in order (a well-formed document)."""
+
+    VOID = frozenset({"meta", "br", "img", "input", "link", "hr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+        self.open: list[str] = []
+        self.mismatched: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.seen.append(tag)
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.seen.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID:
+            return
+        if not self.open or self.open.pop() != tag:
+            self.mismatched.append(tag)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    # Nothing to reach: a Redis or database URL that would fail if anything tried.
+    return {
+        "REDIS_URL": "redis://127.0.0.1:9/0",
+        "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none",
+        "ROUTING_RULES": RULES,
+        "HOTLINE_VAR_DIR": str(tmp_path),
+    }
+
+
+def test_two_days_on_the_shipped_rules_print_a_report_and_write_a_chart(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    chart = tmp_path / "out" / "what-if.html"
+    result = CliRunner().invoke(
+        main, ["simulate", "--roster", ROSTER, "--days", "2", "--chart", str(chart)], env=env
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "What-if: 2 day(s)" in out
+    for tier in ("imminent", "urgent", "standard", "all"):
+        assert any(line.startswith(tier) for line in out.splitlines()), tier
+    assert "Erlang C, hour by hour" in out
+    assert "P(wait)" in out and "ratio x" in out
+    assert "Grace Kim" in out  # utilisation per counselor
+    assert f"chart: {chart}" in out
+    html = chart.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    tags = Tags()
+    tags.feed(html)
+    tags.close()
+    assert tags.seen.count("svg") == 2
+    assert tags.open == [] and tags.mismatched == []
+    assert "polyline" in tags.seen  # the Erlang C line
+
+
+def test_json_output_carries_the_same_figures(env: dict[str, str], tmp_path: Path) -> None:
+    args = ["simulate", "--roster", ROSTER, "--days", "1", "--seed", "4"]
+    args += ["--chart", str(tmp_path / "c.html"), "--json"]
+    first = CliRunner().invoke(main, args, env=env)
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.output)
+    assert [t["tier"] for t in report["tiers"]] == ["imminent", "urgent", "standard"]
+    assert report["overall"]["calls"] == sum(t["calls"] for t in report["tiers"])
+    assert report["erlang"]["hours"] == 24
+    assert json.loads(CliRunner().invoke(main, args, env=env).output) == report
+
+
+def test_an_arrivals_file_sets_the_load(env: dict[str, str], tmp_path: Path) -> None:
+    arrivals = tmp_path / "arrivals.yaml"
+    arrivals.write_text("calls_per_day: 300\nmix:\n  languages: {yue: 1}\n", encoding="utf-8")
+    args = ["simulate", "--roster", ROSTER, "--days", "1", "--arrivals", str(arrivals)]
+    result = CliRunner().invoke(main, [*args, "--chart", str(tmp_path / "c.html")], env=env)
+    assert result.exit_code == 0, result.output
+    assert "arrivals.yaml, 300 calls/day" in result.output
+
+
+@pytest.mark.parametrize(
+    ("which", "text", "expected"),
+    [
+        ("--rules", "tiers: {}\n", "routing.yaml:1:"),
+        ("--roster", "timezone: Mars/Base\ncounselors: []\n", "roster.yaml:1:"),
+        ("--arrivals", "scale: 1\nper_hour: [1, 2]\n", "arrivals.yaml:2:"),
+    ],
+)
+def test_a_file_with_errors_is_refused_with_its_line(
+    env: dict[str, str], tmp_path: Path, which: str, text: str, expected: str
+) -> None:
+    name = {"--rules": "routing.yaml", "--roster": "roster.yaml", "--arrivals": "arrivals.yaml"}
+    bad = tmp_path / name[which]
+    bad.write_text(text, encoding="utf-8")
+    chart = tmp_path / "c.html"
+    args = ["simulate", "--roster", ROSTER, "--days", "1", "--chart", str(chart), which, str(bad)]
+    result = CliRunner().invoke(main, args, env=env)
+    assert result.exit_code == 1
+    assert f"{bad.parent}/{expected}" in result.output
+    assert "refused; nothing was simulated" in result.output
+    assert not chart.exists()
+
+
+def test_a_missing_file_is_named(env: dict[str, str], tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.yaml"
+    result = CliRunner().invoke(main, ["simulate", "--roster", str(missing)], env=env)
+    assert result.exit_code == 1
+    assert f"{missing}:1: cannot read the roster" in result.output
