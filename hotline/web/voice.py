@@ -132,9 +132,9 @@ def connect() -> Response:
     return _connect_caller(runtime, call)
 
 
-def _connect_caller(runtime: Runtime, call: LiveCall) -> Response:
-    script = runtime.scripts.get(call.script_version)
-    words = script.message(call.language, "transfer")
+def _connect_caller(runtime: Runtime, call: LiveCall, message: str = "transfer") -> Response:
+    """The caller into the call's room, after a few words in their language."""
+    words = runtime.scripts.get(call.script_version).message(call.language, message)
     return _twiml(twiml.conference(dispatch.room(call.call_id), words))
 
 
@@ -187,9 +187,7 @@ def callback_answered() -> Response:
         return _backup()  # we lost this callback, but a person picked up: a person answers
     if not person:
         return _twiml(twiml.voicemail(runtime.rules.callbacks.voicemail_message))
-    script = runtime.scripts.get(call.script_version)
-    words = script.message(call.language, "callback_hello")
-    return _twiml(twiml.conference(dispatch.room(call.call_id), words))
+    return _connect_caller(runtime, call, "callback_hello")
 
 
 @bp.post("/callback/status")
