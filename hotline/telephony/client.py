@@ -112,7 +112,8 @@ class TwilioTelephony:
             raise TelephonyError(type(exc).__name__) from exc
         except (TwilioException, OSError) as exc:
             raise TelephonyError(type(exc).__name__) from exc
-        return str(fetched.from_) if fetched.from_ else None
+        number = getattr(fetched, "_from", None)  # CallInstance keeps "from" as `_from`
+        return str(number) if number else None
 
 
 @dataclass

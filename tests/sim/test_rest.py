@@ -147,3 +147,23 @@ def test_machine_detection_reports_who_answered(app: TwimlApp, sim: TwilioSim) -
     assert app.posted("/amd")[0]["AnsweredBy"] == "machine_start"
     sim.wait_for(lambda: sim.call(call.sid).finished, timeout=5)  # type: ignore[union-attr]
     assert client(sim).calls(call.sid).fetch().answered_by == "machine_start"
+
+
+def test_the_service_reads_a_calls_number_back_from_twilio(app: TwimlApp, sim: TwilioSim) -> None:
+    """A follow-up agreed with consent fetches the caller's number from Twilio's call log."""
+    from hotline.config import Secret, Settings
+    from hotline.telephony.client import TwilioTelephony
+
+    settings = Settings(
+        mode="local",
+        twilio_account_sid=SID,
+        twilio_auth_token=Secret(TOKEN),
+        twilio_number=HOTLINE,
+        twilio_api_url=sim.api_url,
+    )
+    sim.add_line(Line("+14155550191"))
+    app.routes["/hello"] = twiml("<Hangup/>")
+    call = client(sim).calls.create(to="+14155550191", from_=HOTLINE, url=app.url("/hello"))
+    telephony = TwilioTelephony(settings)
+    assert telephony.caller_number(call.sid) == HOTLINE  # this leg's "from"
+    assert telephony.caller_number("CA" + "0" * 32) is None
