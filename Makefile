@@ -24,6 +24,7 @@ lint: install
 	$(BIN)/mypy
 
 test: install services lint
+	bash scripts/ensure-browser
 	$(BIN)/pytest
 
 unit: install

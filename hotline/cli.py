@@ -102,7 +102,10 @@ def run(host: str, port: int) -> None:
 @click.option("--every", default=4.0, show_default=True, help="Mean seconds between calls.")
 @click.option("--time-scale", default=0.02, show_default=True, help="Simulated talk-time scale.")
 @click.option("--seed", default=1, show_default=True, type=int)
-def demo(port: int, calls: int | None, every: float, time_scale: float, seed: int) -> None:
+@click.option("--day-minutes", default=24.0, show_default=True, help="Real minutes per demo day.")
+def demo(
+    port: int, calls: int | None, every: float, time_scale: float, seed: int, day_minutes: float
+) -> None:
     """The whole hotline with simulated callers and counselors (local mode only)."""
     from hotline.sim.demo import run_demo
 
@@ -119,6 +122,7 @@ def demo(port: int, calls: int | None, every: float, time_scale: float, seed: in
         time_scale=time_scale,
         seed=seed,
         show=lambda text: click.echo(text, nl=False),
+        day_minutes=day_minutes,
     )
     if calls is not None:
         for row in tally.summary():
@@ -243,6 +247,10 @@ def forget(number: str) -> None:
 from hotline.cli_whatif import simulate  # noqa: E402
 
 main.add_command(simulate)
+
+from hotline.cli_users import user  # noqa: E402
+
+main.add_command(user)
 
 
 if __name__ == "__main__":

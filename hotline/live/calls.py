@@ -18,6 +18,7 @@ import redis
 CALL_TTL = 6 * 3600
 _CALL = "hotline:call:{}"
 _SID = "hotline:callsid:{}"
+_CURRENT = "hotline:counselor-call:{}"  # the call a counselor last accepted
 
 
 @dataclass
@@ -82,6 +83,13 @@ class CallStore:
         )
         return call
 
+    def create_once(self, call: LiveCall) -> bool:
+        """Create the call only if no call has this id yet (and map its sid); True if made."""
+        made = self.redis.set(_CALL.format(call.call_id), call.to_json(), ex=CALL_TTL, nx=True)
+        if made and call.call_sid:
+            self.redis.set(_SID.format(call.call_sid), call.call_id, ex=CALL_TTL)
+        return bool(made)
+
     def get(self, call_id: str) -> LiveCall | None:
         raw = self.redis.get(_CALL.format(call_id))
         return LiveCall.from_json(raw) if raw else None
@@ -89,6 +97,26 @@ class CallStore:
     def by_sid(self, call_sid: str) -> LiveCall | None:
         call_id = self.redis.get(_SID.format(call_sid))
         return self.get(call_id.decode()) if call_id else None
+
+    def set_current(self, counselor_id: str, call_id: str) -> None:
+        self.redis.set(_CURRENT.format(counselor_id), call_id, ex=CALL_TTL)
+
+    def current_of(self, counselor_id: str) -> str | None:
+        """The call this counselor last accepted (for their console), if still known."""
+        raw = self.redis.get(_CURRENT.format(counselor_id))
+        return raw.decode() if isinstance(raw, bytes) else raw
+
+    def connected(self) -> list[LiveCall]:
+        """Calls a counselor is on now, for the supervisor's dashboard (SCAN: a hotline
+        holds hundreds of live calls at most, and Redis keeps serving meanwhile)."""
+        names = list(self.redis.scan_iter(match=_CALL.format("*"), count=500))
+        calls = []
+        for raw in self.redis.mget(names) if names else []:
+            if raw:
+                call = LiveCall.from_json(raw)
+                if call.stage == "connected" and call.ended_at is None and call.connected_at:
+                    calls.append(call)
+        return sorted(calls, key=lambda c: c.connected_at or 0.0)
 
     def forget_caller(self, caller_key: str) -> int:
         """Null `caller_key` in every live call holding it (a data-subject request).

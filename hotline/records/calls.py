@@ -18,6 +18,7 @@ OUTCOMES = (
     "callback_requested",
     "called_back",
     "callback_not_reached",
+    "state_lost",
     "overflowed",
     "failed",
 )

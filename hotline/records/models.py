@@ -206,3 +206,41 @@ class DailyCount(Base):
     tier: Mapped[str] = mapped_column(String(20), default="")
     outcome: Mapped[str] = mapped_column(String(30))
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class User(Base):
+    """Someone who signs in to the console or the dashboard; a counselor's account names
+    their roster entry. Only an argon2 hash of the password is kept."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="counselor")
+    counselor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counselors.id", ondelete="SET NULL")
+    )
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ShiftOverride(Base):
+    """A one-off change to a counselor's weekly shifts on one date (the roster's time zone):
+    `on_shift` true adds hours that day; false takes them off (leave, sickness)."""
+
+    __tablename__ = "shift_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counselor_id: Mapped[int] = mapped_column(
+        ForeignKey("counselors.id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[date] = mapped_column(Date, index=True)
+    start_minute: Mapped[int] = mapped_column(Integer)
+    end_minute: Mapped[int] = mapped_column(Integer)  # at or before start: past midnight
+    on_shift: Mapped[bool] = mapped_column(default=False)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -146,6 +146,19 @@ def _new_call(runtime: Runtime, script: Script, call_sid: str, from_number: str 
     )
 
 
+def lost_call(
+    runtime: Runtime, call_sid: str, from_number: str | None, *, started_at: float
+) -> LiveCall:
+    """A stand-in for a call whose live state is gone: its id derived from the CallSid
+    (the same for every callback about it), its caller key and region from `From`."""
+    secret = runtime.settings.secret_key.reveal() if runtime.settings.secret_key else ""
+    digest = hmac.new(secret.encode(), b"lost:" + call_sid.encode(), hashlib.sha256).digest()
+    call = _new_call(runtime, runtime.scripts.current, call_sid, from_number)
+    call.call_id = base64.urlsafe_b64encode(digest[:12]).decode()
+    call.started_at, call.stage = started_at, "lost"
+    return call
+
+
 def respond(
     runtime: Runtime,
     *,
@@ -259,7 +272,7 @@ def hold_turn(runtime: Runtime, *, call_id: str | None, call_sid: str) -> HoldTu
     language = call.language or rules.default_language
     if call.stage == "connected":
         return HoldTurn("connect", call, language)
-    tier = rules.tiers.get(call.tier or "")
+    tier = runtime.rules_for(call.rules_version).tiers.get(call.tier or "")
     waited = now() - call.queued_at
     if call.stage == "queued" and (tier is None or waited >= tier.max_wait):
         overflow(runtime, call.call_id)

@@ -94,7 +94,10 @@ def dispatch(runtime: Runtime, *, at: float | None = None) -> DispatchReport:
     for counselor_id in wrapups.due(moment):
         presence.set_state(counselor_id, CounselorState.AVAILABLE, moment)
         wrapups.clear(counselor_id)
-    decided = plan(moment, queue.waiting(), presence.all(), runtime.rules)
+    # Each waiting call relaxes and overflows by the rules it entered with.
+    decided = plan(
+        moment, queue.waiting(), presence.all(), runtime.rules, rules_for=runtime.rules_for
+    )
     report = DispatchReport(next_due=decided.next_due)
     ttl = runtime.rules.offer.ring_timeout + CLAIM_GRACE
     for offer in decided.offers:
@@ -205,6 +208,7 @@ def accept(runtime: Runtime, offer_id: str) -> LiveCall | None:
     if call.callback_id is None:
         call.connected_at = now()
     store.save(call)
+    store.set_current(accepted.counselor_id, call.call_id)  # for the counselor's console
     count(runtime.redis, "offers_accepted")
     if call.callback_id is not None:
         # The counselor is in the room: now ring the caller (a job, so this webhook

@@ -11,9 +11,18 @@ import datetime as dt
 from hotline.live.phones import Phones
 from hotline.live.presence import Presence
 from hotline.records.roster import load_roster
-from hotline.roster import on_shift
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
+from hotline.services.coverage import load_overrides
+from hotline.services.coverage import working as on_duty
+from hotline.telephony.client import TelephonyError
+
+
+def _still_talking(runtime: Runtime, phone: str) -> bool:
+    try:
+        return runtime.telephony.on_a_call(phone)
+    except TelephonyError:
+        return False  # cannot tell: a ring they do not take is only a miss
 
 
 def sync_roster(runtime: Runtime, *, at: float) -> int:
@@ -22,13 +31,21 @@ def sync_roster(runtime: Runtime, *, at: float) -> int:
     moment = dt.datetime.fromtimestamp(at, dt.UTC)
     changed = 0
     roster = load_roster(runtime.sessions)
+    day = moment.date()
+    overrides = load_overrides(runtime, day - dt.timedelta(days=1), day + dt.timedelta(days=1))
     Phones(runtime.redis).replace_all({row.counselor_id: row.phone for row in roster})
     for row in roster:
+        known = presence.get(row.counselor_id) is not None
         presence.upsert(row.counselor_id, languages=row.languages, specialties=row.specialties)
         current = presence.get(row.counselor_id)
         state = current.state if current else CounselorState.OFF_SHIFT
-        working = row.always_on_call or on_shift(row.shifts, row.timezone, moment)
-        if working and state == CounselorState.OFF_SHIFT:
+        working = on_duty(row, overrides, moment)  # weekly shifts, then one-off overrides
+        if not known and _still_talking(runtime, row.phone):
+            # Redis lost its state while this counselor talks: never offer them a second
+            # caller. Their leg's status callback sends them to wrap-up when it ends.
+            presence.set_state(row.counselor_id, CounselorState.ON_CALL, at, force=True)
+            changed += 1
+        elif working and state == CounselorState.OFF_SHIFT:
             presence.set_state(row.counselor_id, CounselorState.AVAILABLE, at)
             changed += 1
         elif not working and state in (CounselorState.AVAILABLE, CounselorState.AWAY):

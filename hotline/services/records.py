@@ -19,6 +19,8 @@ def outcome(call: LiveCall) -> str:
         return "answered"
     if call.stage == "overflowed":
         return "overflowed"
+    if call.stage == "lost":
+        return "state_lost"
     if call.stage == "callback":
         return "callback_requested"
     if call.end_status == "failed":

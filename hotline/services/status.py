@@ -42,11 +42,21 @@ def counselor_leg_status(
     request(runtime, dispatch_job)
 
 
-def caller_leg_status(runtime: Runtime, *, call_sid: str, status: str, sequence: str) -> None:
+def caller_leg_status(
+    runtime: Runtime,
+    *,
+    call_sid: str,
+    status: str,
+    sequence: str,
+    from_number: str | None = None,
+    duration: str = "",
+) -> None:
     """The caller's leg: only its end matters here; duplicates and late arrivals do nothing."""
     store = CallStore(runtime.redis)
     call = store.by_sid(call_sid) if call_sid else None
     if call is None:
+        if call_sid and status in ENDED:
+            _lost(runtime, call_sid, status, from_number, duration)
         return
     seq = int(sequence) if sequence.isdigit() else None
     if seq is not None and seq <= call.last_status_seq:
@@ -62,6 +72,23 @@ def caller_leg_status(runtime: Runtime, *, call_sid: str, status: str, sequence:
     if ending:
         from hotline.jobs import request_record
 
+        request_record(runtime, call.call_id)
+
+
+def _lost(
+    runtime: Runtime, call_sid: str, status: str, from_number: str | None, duration: str
+) -> None:
+    """A call ended that Redis no longer knows (it restarted empty while the caller was on
+    the line): still one record, as far as the end of the call can tell. The call id comes
+    from the CallSid, so a repeated callback finds this one and writes nothing twice."""
+    from hotline.jobs import request_record
+    from hotline.services.calls import lost_call
+
+    seconds = int(duration) if duration.isdigit() else 0
+    call = lost_call(runtime, call_sid, from_number, started_at=now() - seconds)
+    call.ended_at, call.end_status, call.last_status_seq = now(), status, 1 << 30
+    if CallStore(runtime.redis).create_once(call):
+        log.warning("call ended with its live state lost", extra={"call_id": call.call_id})
         request_record(runtime, call.call_id)
 
 

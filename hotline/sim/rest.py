@@ -104,6 +104,7 @@ class RestApi:
         self.urls = Map(
             [
                 Rule(f"{BASE}/Calls.json", endpoint="create", methods=["POST"]),
+                Rule(f"{BASE}/Calls.json", endpoint="list", methods=["GET"]),
                 Rule(f"{BASE}/Calls/<sid>.json", endpoint="fetch", methods=["GET"]),
                 Rule(f"{BASE}/Calls/<sid>.json", endpoint="update", methods=["POST"]),
             ]
@@ -137,6 +138,8 @@ class RestApi:
             return _error(404, 20404, f"The requested resource {request.path} was not found")
         if endpoint == "create":
             return self.create(request)
+        if endpoint == "list":
+            return self.list(request)
         leg = sim.call(args["sid"])
         if leg is None:
             return _error(404, 20404, f"The requested resource {request.path} was not found")
@@ -179,6 +182,35 @@ class RestApi:
         created = _json(call_json(leg), 201)  # as queued: the leg starts ringing right after
         sim.start_outbound(leg)
         return created
+
+    def list(self, request: Request) -> Response:
+        """GET Calls.json, filtered by To, From and Status as Twilio does, newest first."""
+        args = request.args
+        size = min(max(int(args.get("PageSize", "50") or 50), 1), 1000)
+        with self.sim.cond:
+            legs = [
+                leg
+                for leg in reversed(self.sim.calls)
+                if (not args.get("To") or leg.to == args["To"])
+                and (not args.get("From") or leg.from_ == args["From"])
+                and (not args.get("Status") or leg.status == args["Status"])
+            ][:size]
+            page = [call_json(leg) for leg in legs]
+        uri = request.full_path.rstrip("?")
+        return _json(
+            {
+                "calls": page,
+                "page": 0,
+                "page_size": size,
+                "start": 0,
+                "end": max(len(page) - 1, 0),
+                "uri": uri,
+                "first_page_uri": uri,
+                "next_page_uri": None,
+                "previous_page_uri": None,
+            },
+            200,
+        )
 
     def update(self, request: Request, leg: Leg) -> Response:
         form, sim = request.form, self.sim

@@ -42,6 +42,11 @@ class Telephony(Protocol):
 
     def hang_up(self, call_sid: str) -> None: ...
 
+    def on_a_call(self, phone: str) -> bool:
+        """Whether a call to `phone` is in progress now (Twilio's call log): after Redis
+        lost its state, this tells a counselor still talking from one who is free."""
+        ...
+
     def caller_number(self, call_sid: str) -> str | None:
         """The number a call came from, fetched from Twilio's call log (never stored here);
         None when Twilio does not know the call."""
@@ -98,6 +103,14 @@ class TwilioTelephony:
 
         try:
             self._client.calls(call_sid).update(status="completed")
+        except (TwilioException, OSError) as exc:
+            raise TelephonyError(type(exc).__name__) from exc
+
+    def on_a_call(self, phone: str) -> bool:
+        from twilio.base.exceptions import TwilioException
+
+        try:
+            return bool(self._client.calls.list(to=phone, status="in-progress", limit=1))
         except (TwilioException, OSError) as exc:
             raise TelephonyError(type(exc).__name__) from exc
 
@@ -161,6 +174,13 @@ class FakeTelephony:
     def hang_up(self, call_sid: str) -> None:
         with self._lock:
             self.hang_ups.append(call_sid)
+
+    def on_a_call(self, phone: str) -> bool:
+        """A call made to `phone` and not hung up counts as in progress."""
+        with self._lock:
+            if self.fail:
+                raise TelephonyError("fake failure")
+            return any(c["to"] == phone and c["sid"] not in self.hang_ups for c in self.calls)
 
     def caller_number(self, call_sid: str) -> str | None:
         with self._lock:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 
 from hotline.config import Settings
 from hotline.runtime import Runtime, build_runtime
@@ -27,4 +31,34 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(metrics_bp)
     app.register_blueprint(voice_bp)
+    _pages(app)
     return app
+
+
+# The pages people sign in to, in the order of the top bar. Each module has a blueprint
+# `bp` and may list its top-bar links in `NAV`. The supervisor and admin pages are
+# registered once their modules exist.
+PAGES = ("hotline.web.auth", "hotline.web.console", "hotline.web.supervisor", "hotline.web.admin")
+
+
+def _pages(app: Flask) -> None:
+    """Sign-in, CSRF on every form, the two languages, and the pages themselves."""
+    from hotline.web import auth, i18n
+
+    app.config.update(
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session (a night shift)
+        PERMANENT_SESSION_LIFETIME=12 * 3600,
+    )
+    csrf = CSRFProtect(app)
+    for name in auth.MACHINE_BLUEPRINTS:  # signed by Twilio or guarded by a token instead
+        csrf.exempt(app.blueprints[name])
+    i18n.init_app(app)
+    auth.init_app(app)
+    nav: list[auth.NavItem] = []
+    for module_name in PAGES:
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        module = importlib.import_module(module_name)
+        app.register_blueprint(module.bp)
+        nav.extend(getattr(module, "NAV", ()))
+    app.config["HOTLINE_NAV"] = nav

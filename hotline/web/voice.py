@@ -289,5 +289,7 @@ def status() -> Response:
         call_sid=request.form.get("CallSid", ""),
         status=request.form.get("CallStatus", ""),
         sequence=request.form.get("SequenceNumber", ""),
+        from_number=request.form.get("From"),
+        duration=request.form.get("CallDuration", ""),
     )
     return _twiml(twiml.empty())

@@ -64,7 +64,11 @@ def test_a_caller_who_asks_for_a_callback_is_called_back_and_the_number_is_erase
             ),
             timeout=90,
         )
-        rung = [r.params.get("To") for r in sim.rest_requests if r.path.endswith("/Calls.json")]
+        rung = [
+            r.params.get("To")
+            for r in sim.rest_requests
+            if r.method == "POST" and r.path.endswith("/Calls.json")
+        ]
         assert rung.index(waiting_number) > max(i for i, to in enumerate(rung) if to == ANA), (
             "the counselor is rung before the caller"
         )

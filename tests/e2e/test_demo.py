@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
+from hotline.sim.demo import DemoClock
 from tests.support.processes import ROOT, free_port, hotline_env
 
 
@@ -67,3 +70,15 @@ def test_the_demo_places_calls_and_drops_none(tmp_path: Path) -> None:
         if line.split() and line.split()[0] in {"imminent", "urgent", "standard"}
     )
     assert placed == 6
+
+
+def test_the_demo_stream_is_busiest_in_the_evening_and_at_night() -> None:
+    clock = DemoClock(day_minutes=24, start=0.0, start_hour=0.0)  # a day in 1,440 s
+    rng, at, by_hour = random.Random(3), 0.0, Counter[int]()
+    while at < 3 * 1440:  # three demo days, a call every 2 s on average
+        at += clock.next_gap(rng, every=2.0, at=at)
+        by_hour[int(clock.hour(at))] += 1
+    evening = sum(by_hour[h] for h in (*range(19, 24), 0))
+    morning = sum(by_hour[h] for h in range(6, 12))
+    assert evening > 2 * morning, by_hour
+    assert 0.9 < by_hour.total() / (3 * 1440 / 2.0) < 1.1, "the day's mean gap is `every`"

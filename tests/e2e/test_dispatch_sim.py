@@ -78,7 +78,11 @@ def test_a_mandarin_caller_on_suicide_reaches_the_mandarin_suicide_specialist(
         languages = [s.language for s in call.said]
         welcome_end = max(i for i, lang in enumerate(languages) if lang == "yue-HK")
         assert set(languages[welcome_end + 1 :]) == {"cmn-CN"}, "Mandarin after choosing it"
-        rung = [r.params.get("To") for r in sim.rest_requests if r.path.endswith("/Calls.json")]
+        rung = [
+            r.params.get("To")
+            for r in sim.rest_requests
+            if r.method == "POST" and r.path.endswith("/Calls.json")
+        ]
         assert rung == [LI]
         _clean(sim)
 

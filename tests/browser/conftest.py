@@ -1,0 +1,140 @@
+"""Browser tests: the real `hotline run` (with the local Twilio) driven by Debian's chromium
+through Playwright. Each test gets a fresh server with a roster and accounts; each page
+shown can be saved to tests/browser/artifacts/ with the `screenshot` fixture.
+
+chromium comes from Debian (scripts/ensure-browser installs it; `make test` runs that);
+Playwright's own browser download is never used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from hotline.config import Settings
+from hotline.records.migrate import upgrade
+from hotline.records.roster import save_roster
+from hotline.roster import parse_roster
+from hotline.runtime import build_runtime
+from hotline.services.users import create_user
+from hotline.sim import TwilioSim
+from tests.browser.support import ACCOUNTS, ROSTER, SID, TOKEN, Server, password_of
+from tests.support.processes import hotline_env, hotline_run
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+@pytest.fixture
+def sim_time_scale() -> float:
+    """Real seconds per Twilio second in the local Twilio: the IVR's prompts pass quickly,
+    and a 20 s ring still lasts 5 s, long enough to watch the card. Override to change."""
+    return 0.25
+
+
+@pytest.fixture
+def server(tmp_path: Path, sim_time_scale: float) -> Iterator[Server]:
+    """A fresh server: the repo's rules (wrap-up 120 s), ROSTER (everyone always on call),
+    the accounts in ACCOUNTS (password: password_of(name)), and a local Twilio."""
+    sim = TwilioSim(account_sid=SID, auth_token=TOKEN, time_scale=sim_time_scale)
+    env = hotline_env(
+        tmp_path,
+        TWILIO_AUTH_TOKEN=TOKEN,
+        TWILIO_ACCOUNT_SID=SID,
+        TWILIO_API_URL=sim.api_url,
+        TWILIO_NUMBER=sim.number,
+    )
+    prepare(Settings.from_env(env), ROSTER)
+    try:
+        with hotline_run(tmp_path, env) as base:
+            sim.service_url = base
+            yield Server(base, sim, tmp_path, env)
+    finally:
+        sim.close()
+
+
+def prepare(settings: Settings, roster: str) -> None:
+    """What `hotline db upgrade`, `roster import` and `user add` do, in this process (one
+    start-up instead of seven)."""
+    upgrade(settings.database_url)
+    runtime = build_runtime(settings)
+    parsed = parse_roster(
+        roster,
+        "roster.yaml",
+        languages=runtime.rules.languages.keys(),
+        specialties=runtime.rules.specialties.keys(),
+    )
+    save_roster(runtime.sessions, parsed, actor="test")
+    for name, (role, counselor, locale) in ACCOUNTS.items():
+        create_user(
+            runtime,
+            name=name,
+            role=role,
+            counselor=counselor,
+            locale=locale,
+            password=password_of(name),
+            actor="test",
+        )
+    runtime.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-browser", pytrace=False)
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def make_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """make_page(locale="zh-CN", color_scheme="light") -> a page in a fresh context (own
+    cookies), with that browser language (Accept-Language). Dark by default: the night shift."""
+    contexts = []
+
+    def make(locale: str = "en-US", color_scheme: str = "dark") -> Page:
+        context = browser.new_context(
+            locale=locale,
+            color_scheme=color_scheme,  # type: ignore[arg-type]
+            viewport={"width": 1280, "height": 900},
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(make_page: Callable[..., Page]) -> Page:
+    return make_page()
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
+    """screenshot(page, "label") saves the whole page as artifacts/<test>-<label>.png."""
+    test = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+
+    def save(page: Page, label: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{test}-{label}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save

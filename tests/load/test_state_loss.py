@@ -1,0 +1,73 @@
+"""What the load test's Redis restart does, one step at a time: Redis comes back empty
+(no persistence) while a caller holds and a counselor talks.
+
+The caller must still be counted (one record per call), and the counselor, still on
+the phone, must not be offered a second caller once the roster is synced again.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from hotline.jobs import run_worker
+from hotline.live.calls import now
+from hotline.records.models import CallRecord
+from hotline.records.roster import save_roster
+from hotline.roster import CounselorEntry, Roster
+from hotline.runtime import Runtime
+from hotline.services.dispatch import accept, dispatch
+from hotline.services.presence import sync_roster
+from hotline.telephony.client import FakeTelephony
+from tests.support.caller import Caller, names
+
+ANA = "+14155550101"
+
+
+def _queue(client: FlaskClient, number: str) -> Caller:
+    """A caller through the menus (English, suicide) into the hold loop."""
+    caller = Caller(client, number=number)
+    caller.follow(caller.give(caller.give(caller.call(), "1"), "1"))
+    return caller
+
+
+def _records(runtime: Runtime) -> int:
+    run_worker(runtime, runtime.redis, stop=threading.Event(), in_thread=True, burst=True)
+    with runtime.sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(CallRecord)) or 0)
+
+
+def test_a_caller_holding_when_redis_loses_its_state_is_overflowed_and_recorded(
+    client: FlaskClient,
+    runtime: Runtime,
+) -> None:
+    runtime.telephony = FakeTelephony()
+    caller = _queue(client, "+14155550142")  # nobody on call: holding
+    runtime.redis.flushdb()  # Redis restarted with no persistence
+    verbs = caller.post(caller.url)  # the next turn of the hold loop
+    assert "Dial" in names(verbs), "lost from the queue, the caller goes to a backup line"
+    caller.post("/voice/status", {"CallStatus": "completed", "SequenceNumber": "3"})
+    assert _records(runtime) == 1, "every call has a record, also one whose state was lost"
+
+
+def test_a_counselor_talking_when_redis_loses_its_state_is_not_offered_another_caller(
+    client: FlaskClient,
+    runtime: Runtime,
+) -> None:
+    phone = FakeTelephony()
+    runtime.telephony = phone
+    entry = CounselorEntry("Ana", ANA, ("en",), ("suicide",), "counselor", True, ())
+    save_roster(runtime.sessions, Roster("UTC", (entry,)), actor="test")
+    sync_roster(runtime, at=now())
+    _queue(client, "+14155550142")
+    dispatch(runtime)
+    [ring] = phone.calls
+    offer_id = str(ring["url"]).split("offer=")[1]
+    assert accept(runtime, offer_id) is not None  # Ana is talking with the first caller
+    runtime.redis.flushdb()  # Redis restarted with no persistence; Ana talks on
+    sync_roster(runtime, at=now())  # the scheduler's first run once Redis is back
+    _queue(client, "+14155550143")
+    dispatch(runtime)
+    assert [c["to"] for c in phone.calls] == [ANA], "Ana is on a call: she must not be rung"

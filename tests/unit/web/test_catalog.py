@@ -1,0 +1,53 @@
+"""The Simplified Chinese interface is complete: every marked string is translated, the
+placeholders match, and the committed .mo files are the compiled .po files."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from hotline.web.i18n import DOMAINS, TRANSLATED, po_path, template_for
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+CASES = [(locale, domain) for locale in TRANSLATED for domain in DOMAINS]
+
+
+def _catalog(locale: str, domain: str):  # type: ignore[no-untyped-def]
+    with po_path(locale, domain).open("rb") as handle:
+        return read_po(handle, locale=locale, domain=domain)
+
+
+@pytest.mark.parametrize(("locale", "domain"), CASES)
+def test_every_marked_string_has_a_translation(locale: str, domain: str) -> None:
+    wanted = {m.id for m in template_for(domain) if m.id}
+    if not wanted:
+        pytest.skip(f"no sources for domain {domain} yet")
+    catalog = _catalog(locale, domain)
+    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    assert sorted(wanted - translated) == [], (
+        f"untranslated in {po_path(locale, domain)}; run `python -m hotline.web.i18n {domain}`"
+    )
+
+
+@pytest.mark.parametrize(("locale", "domain"), CASES)
+def test_translations_use_only_placeholders_their_original_has(locale: str, domain: str) -> None:
+    if not po_path(locale, domain).exists():
+        pytest.skip(f"no catalog for domain {domain} yet")
+    for message in _catalog(locale, domain):
+        if message.id and message.string:
+            original = set(PLACEHOLDER.findall(str(message.id)))
+            assert set(PLACEHOLDER.findall(str(message.string))) <= original, message.id
+
+
+@pytest.mark.parametrize(("locale", "domain"), CASES)
+def test_the_compiled_catalog_is_the_current_one(locale: str, domain: str) -> None:
+    po = po_path(locale, domain)
+    if not po.exists():
+        pytest.skip(f"no catalog for domain {domain} yet")
+    with po.with_suffix(".mo").open("rb") as handle:
+        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
+    source = {m.id: m.string for m in _catalog(locale, domain) if m.id and m.string}
+    assert compiled == source, f"{po.with_suffix('.mo')} is stale: run python -m hotline.web.i18n"
