@@ -12,6 +12,7 @@ from hotline.routing.rules import Rules
 from hotline.routing.snapshot import Counselor, CounselorState
 from hotline.runtime import Runtime
 from hotline.services.coverage import load_overrides, working
+from hotline.whatif import Comparison
 
 LIVE = "live"  # presence now: states and idle times as they are
 SHIFTS = "shifts"  # everyone on shift at the time asked, all available, equally idle
@@ -51,3 +52,26 @@ def dry_run(
 
 def counselor_names(runtime: Runtime) -> dict[str, str]:
     return {row.counselor_id: row.name for row in load_roster(runtime.sessions)}
+
+
+def simulate_edit(runtime: Runtime, proposed_text: str, *, days: int = 7) -> Comparison:
+    """The what-if simulation (hotline/whatif) of the rules in force and a proposed text,
+    on the same simulated callers and the roster's shifts, for the editor. A week takes
+    well under a second; InvalidFile if the proposed text is refused."""
+    from hotline.records.roster import load_roster
+    from hotline.roster import CounselorEntry, Roster
+    from hotline.services import publishing, versions
+    from hotline.whatif import compare
+
+    rows = load_roster(runtime.sessions)
+    roster = Roster(
+        rows[0].timezone if rows else "UTC",
+        tuple(
+            CounselorEntry(
+                r.name, r.phone, r.languages, r.specialties, "counselor", r.always_on_call, r.shifts
+            )
+            for r in rows
+        ),
+    )
+    current = publishing.in_force(runtime, versions.RULES).text
+    return compare(current, proposed_text, roster, days=days)

@@ -66,3 +66,20 @@ def record_call(runtime: Runtime, call_id: str) -> bool:
     written = save_record(runtime.sessions, build_record(call))
     log.info("call record", extra={"call_id": call_id, "written": written})
     return written
+
+
+def record_now(runtime: Runtime, call: LiveCall) -> None:
+    """Write the record of a call that just ended, from the webhook that learnt it ended:
+    nothing waits in Redis where a restart could lose it. Only if the database refuses is
+    it left to a worker, with retries (the live call stays in Redis for it)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        written = save_record(runtime.sessions, build_record(call))
+    except SQLAlchemyError:
+        from hotline.jobs import request_record
+
+        log.warning("record deferred: database unavailable", extra={"call_id": call.call_id})
+        request_record(runtime, call.call_id)
+        return
+    log.info("call record", extra={"call_id": call.call_id, "written": written})

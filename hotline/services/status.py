@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import logging
 
+import redis
+
 from hotline.live.calls import CallStore, LiveCall, now
 from hotline.live.offers import Offers
 from hotline.live.presence import Presence
@@ -17,6 +19,7 @@ from hotline.live.wrapup import WrapUps
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
 from hotline.services.dispatch import missed
+from hotline.services.records import record_now
 from hotline.telephony.client import TelephonyError
 
 log = logging.getLogger(__name__)
@@ -53,10 +56,15 @@ def caller_leg_status(
 ) -> None:
     """The caller's leg: only its end matters here; duplicates and late arrivals do nothing."""
     store = CallStore(runtime.redis)
-    call = store.by_sid(call_sid) if call_sid else None
+    try:
+        call = store.by_sid(call_sid) if call_sid else None
+    except (redis.RedisError, OSError):
+        call, reachable = None, False
+    else:
+        reachable = True
     if call is None:
         if call_sid and status in ENDED:
-            _lost(runtime, call_sid, status, from_number, duration)
+            _lost(runtime, call_sid, status, from_number, duration, redis_up=reachable)
         return
     seq = int(sequence) if sequence.isdigit() else None
     if seq is not None and seq <= call.last_status_seq:
@@ -70,26 +78,30 @@ def caller_leg_status(
         log.info("call ended", extra={"call_id": call.call_id, "stage": call.stage})
     store.save(call)
     if ending:
-        from hotline.jobs import request_record
-
-        request_record(runtime, call.call_id)
+        record_now(runtime, call)
 
 
 def _lost(
-    runtime: Runtime, call_sid: str, status: str, from_number: str | None, duration: str
+    runtime: Runtime,
+    call_sid: str,
+    status: str,
+    from_number: str | None,
+    duration: str,
+    *,
+    redis_up: bool,
 ) -> None:
-    """A call ended that Redis no longer knows (it restarted empty while the caller was on
-    the line): still one record, as far as the end of the call can tell. The call id comes
-    from the CallSid, so a repeated callback finds this one and writes nothing twice."""
-    from hotline.jobs import request_record
+    """A call ended that Redis does not know (it restarted empty while the caller was on
+    the line, or is down now): still one record, as far as the end of the call can tell.
+    The call id comes from the CallSid, so a repeated callback writes nothing twice."""
     from hotline.services.calls import lost_call
 
     seconds = int(duration) if duration.isdigit() else 0
     call = lost_call(runtime, call_sid, from_number, started_at=now() - seconds)
     call.ended_at, call.end_status, call.last_status_seq = now(), status, 1 << 30
-    if CallStore(runtime.redis).create_once(call):
-        log.warning("call ended with its live state lost", extra={"call_id": call.call_id})
-        request_record(runtime, call.call_id)
+    if redis_up and not CallStore(runtime.redis).create_once(call):
+        return  # a repeated callback: this call is already recorded
+    log.warning("call ended with its live state lost", extra={"call_id": call.call_id})
+    record_now(runtime, call)
 
 
 def call_ended(runtime: Runtime, call: LiveCall) -> None:

@@ -71,3 +71,26 @@ def test_a_counselor_talking_when_redis_loses_its_state_is_not_offered_another_c
     _queue(client, "+14155550143")
     dispatch(runtime)
     assert [c["to"] for c in phone.calls] == [ANA], "Ana is on a call: she must not be rung"
+
+
+def test_a_call_ending_while_redis_is_down_still_gets_one_record(runtime: Runtime) -> None:
+    """The status callback reaches a web process that cannot reach Redis: the record is
+    written straight to the database, from what the callback itself says."""
+    import dataclasses
+
+    from hotline.live.connection import connect
+    from hotline.web import create_app
+
+    down = dataclasses.replace(
+        runtime, redis=connect(runtime.settings.replace(redis_url="redis://127.0.0.1:1/0"))
+    )
+    app = create_app(runtime.settings, runtime=down)
+    app.config["TESTING"] = True
+    caller = Caller(app.test_client(), number="+14155550144")
+    ended = {"CallStatus": "completed", "SequenceNumber": "4", "CallDuration": "95"}
+    caller.post("/voice/status", ended)
+    caller.post("/voice/status", ended)  # delivered twice
+    with runtime.sessions() as session:
+        [record] = session.scalars(select(CallRecord)).all()
+    assert record.outcome == "state_lost" and record.region == "US/CA"
+    assert record.caller_key is not None

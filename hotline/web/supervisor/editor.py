@@ -21,7 +21,7 @@ from hotline.services import dry_run, publishing, versions
 from hotline.services.coverage import roster_zone
 from hotline.web.auth import current_user, login_required, runtime
 from hotline.web.supervisor import bp
-from hotline.web.supervisor.words import REQUIRES, STATES, TIERS
+from hotline.web.supervisor.words import REQUIRES, STATES, TIERS, minutes, percent
 
 
 @dataclass(frozen=True)
@@ -175,6 +175,9 @@ def rules() -> ResponseReturnValue:
                 "error",
             )
         diff = publishing.diff_rules(rt, text)
+    simulation = None
+    if text is not None and proposed is not None and request.form.get("action") == "simulate":
+        simulation = dry_run.simulate_edit(rt, text)
     context = _common(versions.RULES, source, proposed)
     shown = text if text is not None else context["current"].text
     return render_template(
@@ -185,6 +188,10 @@ def rules() -> ResponseReturnValue:
         bad_lines=",".join(str(p.line) for p in problems if p.file == versions.RULES_FILE),
         diff=diff_lines(diff),
         checked=text is not None,
+        simulation=simulation,
+        zip=zip,
+        pct=percent,
+        secs=minutes,
         **context,
     )
 
