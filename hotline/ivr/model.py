@@ -17,6 +17,7 @@ MESSAGES = (
     "hold",
     "next_in_line",
     "position",
+    "wait",
     "transfer",
     "callback",
     "callback_offer",

@@ -59,6 +59,20 @@ def save_record(sessions: sessionmaker[Session], record: NewRecord) -> bool:
     return True
 
 
+def median_talk_since(sessions: sessionmaker[Session], since: float) -> float | None:
+    """The median talk time (seconds) of calls answered since `since` (epoch seconds)."""
+    start = dt.datetime.fromtimestamp(since, dt.UTC)
+    with sessions() as session:
+        talks = sorted(
+            session.scalars(
+                select(CallRecord.talk_seconds).where(
+                    CallRecord.started_at >= start, CallRecord.talk_seconds.is_not(None)
+                )
+            )
+        )
+    return float(talks[len(talks) // 2]) if talks else None
+
+
 def calls_since(sessions: sessionmaker[Session], caller_key: str, since: dt.datetime) -> int:
     with sessions() as session:
         count = session.scalar(

@@ -8,6 +8,7 @@ state) takes the flow's safe default: the queue, with topic general, tier urgent
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import hashlib
 import hmac
@@ -255,6 +256,7 @@ class HoldTurn:
     language: str
     number: str | None = None  # for overflow
     position: int | None = None  # place in line, for the hold message
+    wait_minutes: int | None = None  # a rough wait, when one can be given honestly
 
 
 def hold_turn(runtime: Runtime, *, call_id: str | None, call_sid: str) -> HoldTurn:
@@ -280,7 +282,44 @@ def hold_turn(runtime: Runtime, *, call_id: str | None, call_sid: str) -> HoldTu
     if call.stage == "overflowed":
         return HoldTurn("overflow", call, language, rules.overflow_number(language))
     position = LiveQueue(runtime.redis).position(call.call_id, rules.tier_order)
-    return HoldTurn("hold", call, language, position=position)
+    wait = _rough_wait(runtime, language, position) if position else None
+    return HoldTurn("hold", call, language, position=position, wait_minutes=wait)
+
+
+_ON_CALL = ("available", "ringing", "on_call", "wrap_up")
+_HANDLE: dict[int, tuple[float, float]] = {}  # per runtime: (seconds, until), every 10 min
+DEFAULT_TALK = 20 * 60  # seconds, until the day's records say otherwise
+
+
+def _rough_wait(runtime: Runtime, language: str, position: int) -> int | None:
+    """From live state: counselors on call who speak the caller's language, and how long
+    a call takes (today's median talk time in the records, plus the rules' wrap-up)."""
+    from hotline.live.presence import Presence
+    from hotline.routing.wait import rough_wait_minutes
+
+    able = [
+        c
+        for c in Presence(runtime.redis).all()
+        if c.state.value in _ON_CALL and language in c.languages
+    ]
+    free = any(c.state.value == "available" for c in able)
+    return rough_wait_minutes(position, len(able), free, _handle_seconds(runtime))
+
+
+def _handle_seconds(runtime: Runtime) -> float:
+    moment = now()
+    seconds, until = _HANDLE.get(id(runtime), (0.0, 0.0))
+    if moment >= until:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from hotline.records.calls import median_talk_since
+
+        talk: float | None = None
+        with contextlib.suppress(SQLAlchemyError):  # the database down: the default
+            talk = median_talk_since(runtime.sessions, moment - 24 * 3600)
+        seconds = (talk or DEFAULT_TALK) + runtime.rules.offer.wrap_up
+        _HANDLE[id(runtime)] = (seconds, moment + 600)
+    return seconds
 
 
 @dataclass(frozen=True)
@@ -330,12 +369,19 @@ def fill(prompts: tuple[Prompt, ...], **values: object) -> tuple[Prompt, ...]:
     )
 
 
-def hold_words(script: Script, language: str, position: int | None) -> tuple[Prompt, ...]:
-    """'You are still in line', then where they stand: the place, never a wait estimate,
-    which is unreliable with a handful of counselors and may discourage a caller."""
+def hold_words(
+    script: Script, language: str, position: int | None, wait_minutes: int | None = None
+) -> tuple[Prompt, ...]:
+    """'You are still in line', where they stand, and a rough wait when one can be given
+    honestly (see routing.wait: never when a counselor is free, nobody could take them,
+    or it would pass an hour)."""
     words = script.message(language, "hold")
     if position is None:
         return words
     if position == 1:
-        return words + script.message(language, "next_in_line")
-    return words + fill(script.message(language, "position"), position=position)
+        words += script.message(language, "next_in_line")
+    else:
+        words += fill(script.message(language, "position"), position=position)
+    if wait_minutes is None:
+        return words
+    return words + fill(script.message(language, "wait"), minutes=wait_minutes)

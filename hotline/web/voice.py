@@ -114,7 +114,7 @@ def hold() -> Response:
     pressed = choice.open and request.form.get("Digits") == choice.key
     if pressed and calls.ask_callback(runtime, turn.call, choice):
         return _twiml(twiml.farewell(script.message(turn.language, "callback_confirm")))
-    words = calls.hold_words(script, turn.language, turn.position)
+    words = calls.hold_words(script, turn.language, turn.position, turn.wait_minutes)
     if choice.open:
         offer = calls.fill(script.message(turn.language, "callback_offer"), key=choice.key)
         return _twiml(twiml.hold_or_callback(words, offer, here))
