@@ -193,6 +193,25 @@ def _connected_call(runtime: Runtime, number: str) -> LiveCall:
     return call
 
 
+def _agree(
+    desk: Desk,
+    call: LiveCall,
+    earliest: dt.datetime,
+    *,
+    latest: dt.datetime | None = None,
+    urgent: bool = False,
+) -> callbacks.FollowUp:
+    return callbacks.agree_follow_up(
+        desk.runtime,
+        call_id=call.call_id,
+        counselor_id=desk.ids["Li"],
+        earliest=earliest,
+        latest=latest,
+        urgent=urgent,
+        actor="counselor:Li",
+    )
+
+
 def _next_3am_in_la() -> dt.datetime:
     local = dt.datetime.now(LA).replace(hour=3, minute=0, second=0, microsecond=0)
     return local + dt.timedelta(days=1)
@@ -201,15 +220,7 @@ def _next_3am_in_la() -> dt.datetime:
 def test_a_follow_up_due_at_3am_waits_until_the_window_opens(desk: Desk) -> None:
     call = _connected_call(desk.runtime, "+14155550205")  # Los Angeles
     at_three = _next_3am_in_la()
-    agreed = callbacks.agree_follow_up(
-        desk.runtime,
-        call_id=call.call_id,
-        counselor_id=desk.ids["Li"],
-        earliest=at_three,
-        latest=None,
-        urgent=False,
-        actor="counselor:Li",
-    )
+    agreed = _agree(desk, call, at_three)
     assert agreed.scheduled and agreed.due_at is not None
     assert agreed.due_at.astimezone(LA).strftime("%H:%M") == "08:00"
     assert agreed.due_at.astimezone(LA).date() == at_three.date()
@@ -226,15 +237,7 @@ def test_a_follow_up_due_at_3am_waits_until_the_window_opens(desk: Desk) -> None
 def test_an_urgent_follow_up_may_ring_at_night(desk: Desk) -> None:
     call = _connected_call(desk.runtime, "+14155550206")
     at_three = _next_3am_in_la()
-    agreed = callbacks.agree_follow_up(
-        desk.runtime,
-        call_id=call.call_id,
-        counselor_id=desk.ids["Li"],
-        earliest=at_three,
-        latest=None,
-        urgent=True,
-        actor="counselor:Li",
-    )
+    agreed = _agree(desk, call, at_three, urgent=True)
     assert agreed.scheduled and agreed.due_at == at_three.astimezone(dt.UTC)
     assert callbacks.release(desk.runtime, agreed.callback_id or "", at=at_three.timestamp()) == 1
 
@@ -244,15 +247,7 @@ def test_a_follow_up_for_a_withheld_number_is_refused_with_the_reason(
     desk: Desk, withheld: str
 ) -> None:
     call = _connected_call(desk.runtime, withheld)
-    agreed = callbacks.agree_follow_up(
-        desk.runtime,
-        call_id=call.call_id,
-        counselor_id=desk.ids["Li"],
-        earliest=dt.datetime.now(dt.UTC),
-        latest=None,
-        urgent=False,
-        actor="counselor:Li",
-    )
+    agreed = _agree(desk, call, dt.datetime.now(dt.UTC))
     assert not agreed.scheduled and "withheld" in agreed.reason
     with desk.runtime.sessions() as session:
         assert session.scalars(select(CallbackVault)).all() == []
@@ -261,15 +256,7 @@ def test_a_follow_up_for_a_withheld_number_is_refused_with_the_reason(
 def test_a_window_that_closes_before_the_callback_could_ring_is_refused(desk: Desk) -> None:
     call = _connected_call(desk.runtime, "+14155550207")
     at_three = _next_3am_in_la()
-    agreed = callbacks.agree_follow_up(
-        desk.runtime,
-        call_id=call.call_id,
-        counselor_id=desk.ids["Li"],
-        earliest=at_three,
-        latest=at_three + dt.timedelta(hours=2),
-        urgent=False,
-        actor="counselor:Li",
-    )
+    agreed = _agree(desk, call, at_three, latest=at_three + dt.timedelta(hours=2))
     assert not agreed.scheduled and "calling hours" in agreed.reason
 
 

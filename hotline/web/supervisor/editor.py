@@ -137,6 +137,17 @@ def _common(kind: str, source: Mapping[str, str], proposed: Rules | None) -> dic
     }
 
 
+def _published(number: int) -> None:
+    flash(
+        _(
+            "Published as version %(n)d. Every process uses it within seconds; "
+            "calls in progress keep theirs.",
+            n=number,
+        ),
+        "info",
+    )
+
+
 @bp.route("/rules", methods=["GET", "POST"])
 @login_required("supervisor")
 def rules() -> ResponseReturnValue:
@@ -155,14 +166,7 @@ def rules() -> ResponseReturnValue:
             except (publishing.NothingToPublish, InvalidFile) as exc:
                 flash(str(exc), "warning")
             else:
-                flash(
-                    _(
-                        "Published as version %(n)d. Every process uses it within seconds; "
-                        "calls in progress keep theirs.",
-                        n=done.number,
-                    ),
-                    "info",
-                )
+                _published(done.number)
                 keep: dict[str, Any] = {
                     k: source[k]
                     for k in ("language", "topic", "tier", "roster", "at")
@@ -216,14 +220,7 @@ def scripts() -> ResponseReturnValue:
             except (publishing.NothingToPublish, InvalidFile) as exc:
                 flash(str(exc), "warning")
             else:
-                flash(
-                    _(
-                        "Published as version %(n)d. Every process uses it within seconds; "
-                        "calls in progress keep theirs.",
-                        n=done.number,
-                    ),
-                    "info",
-                )
+                _published(done.number)
                 return redirect(url_for("supervisor.scripts"))
         if problems:
             flash(
