@@ -31,6 +31,7 @@ from hotline.live.offers import Offers
 from hotline.live.queue import LiveQueue
 from hotline.records import vault
 from hotline.records.models import AuditEvent, Callback
+from hotline.records.retention import audit
 from hotline.routing.snapshot import WaitingCall
 from hotline.routing.windows import closes_within, is_open, next_open
 from hotline.runtime import Runtime
@@ -80,8 +81,7 @@ def _zones(text: str) -> tuple[str, ...]:
 
 
 def _audit(runtime: Runtime, action: str, actor: str, **detail: object) -> None:
-    with runtime.sessions.begin() as session:
-        session.add(AuditEvent(actor=actor, action=action, detail=detail))
+    audit(runtime.sessions, actor=actor, action=action, detail=detail)
 
 
 # --- From the queue. ---------------------------------------------------------------------
@@ -531,8 +531,3 @@ def cancel_for_key(runtime: Runtime, caller_key: str) -> int:
     for live_id in live_ids:
         LiveQueue(runtime.redis).remove(live_id)
     return len(rows)
-
-
-def pending_count(runtime: Runtime) -> int:
-    with runtime.sessions() as session:
-        return len(session.scalars(select(Callback.id).where(Callback.status.in_(OPEN))).all())

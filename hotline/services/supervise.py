@@ -15,7 +15,7 @@ import logging
 import phonenumbers
 
 from hotline.live.calls import CallStore, LiveCall
-from hotline.records.models import AuditEvent
+from hotline.records.retention import audit
 from hotline.runtime import Runtime
 from hotline.services.dispatch import public
 from hotline.telephony.client import TelephonyError
@@ -49,8 +49,7 @@ def _live(runtime: Runtime, call_id: str) -> LiveCall:
 
 
 def _audit(runtime: Runtime, actor: str, action: str, call_id: str) -> None:
-    with runtime.sessions.begin() as session:
-        session.add(AuditEvent(actor=actor, action=action, detail={"call_id": call_id}))
+    audit(runtime.sessions, actor=actor, action=action, detail={"call_id": call_id})
 
 
 def join(runtime: Runtime, *, call_id: str, phone: str, mode: str, actor: str) -> str:
