@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
 import redis
@@ -23,7 +23,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.config import Settings
 from hotline.ivr.script import Script, load_scripts
+from hotline.live.calls import mark_live_since
 from hotline.live.connection import connect
+from hotline.live.health import RedisWatch
 from hotline.live.published import PublishedSignal
 from hotline.problems import InvalidFile
 from hotline.records.db import make_engine, make_sessionmaker
@@ -120,6 +122,7 @@ class Runtime:
     scripts: ScriptBook
     telephony: Telephony
     in_force: InForce
+    redis_watch: RedisWatch = field(default_factory=RedisWatch)
 
     @property
     def rules(self) -> Rules:
@@ -150,8 +153,10 @@ def build_runtime(settings: Settings, *, rules: Rules | None = None) -> Runtime:
     sessions = make_sessionmaker(engine)
     client = connect(settings)
     book, scripts = RuleBook(rules), ScriptBook(script)
+    watch = RedisWatch()
     in_force = InForce(
         sessions=sessions,
+        watch=watch,
         client=client,
         book=book,
         scripts=scripts,
@@ -169,6 +174,7 @@ def build_runtime(settings: Settings, *, rules: Rules | None = None) -> Runtime:
         scripts=scripts,
         telephony=TwilioTelephony(settings),
         in_force=in_force,
+        redis_watch=watch,
     )
 
 
@@ -187,9 +193,11 @@ class InForce:
         book: RuleBook,
         scripts: ScriptBook,
         files: dict[str, str],
+        watch: RedisWatch | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.sessions = sessions
+        self.watch = watch or RedisWatch()
         self.signal = PublishedSignal(client)
         self.book, self.scripts = book, scripts
         self.files = files
@@ -217,8 +225,12 @@ class InForce:
         """Look now; False when the version in force could not be checked."""
         try:
             signal: dict[str, int] | None = self.signal.read()
+            mark_live_since(self.signal.redis)
         except (redis.RedisError, OSError):
             signal = None
+            self.watch.failed()
+        else:
+            self.watch.answered()
         if not self._first and signal == self.numbers:
             return True
         try:

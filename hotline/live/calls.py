@@ -1,8 +1,9 @@
 """Live state of each call in Redis, under a random call id; Twilio's CallSid maps to it.
 
-Holds the IVR state and the versions the call started with, the anonymous caller
-key, and where the call stands. Never the caller's number. Keys expire on their own,
-so a call whose hang-up was never reported cannot linger.
+Written when the caller leaves the menus (whose state rides in the action URLs, see
+services/calls.py). Holds the IVR state and the versions the call started with, the
+anonymous caller key, and where the call stands. Never the caller's number. Keys
+expire on their own, so a call whose hang-up was never reported cannot linger.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ CALL_TTL = 6 * 3600
 _CALL = "hotline:call:{}"
 _SID = "hotline:callsid:{}"
 _CURRENT = "hotline:counselor-call:{}"  # the call a counselor last accepted
+# When this Redis began holding live calls (see mark_live_since). A call unknown at its
+# end that began later never had live state (it ended in the menus); one that began
+# earlier may have lost its state.
+_SINCE = "hotline:live-since"
 
 
 @dataclass
@@ -62,11 +67,23 @@ def new_call_id() -> str:
     return secrets.token_urlsafe(12)
 
 
-# One round trip for both keys: a new call is on every caller's first webhook.
+# One round trip for both keys (and the live-since mark).
 _CREATE = """
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
 if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3]) end
+redis.call('SET', KEYS[3], ARGV[4], 'NX')
 return 1
+"""
+
+# A call joining the queue: written with its CallSid mapped, unless the sid has a call
+# already (then that call's id is returned and nothing is written).
+_JOIN = """
+local known = redis.call('GET', KEYS[2])
+if known then return known end
+if redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3], 'NX') == false then return ARGV[2] end
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+redis.call('SET', KEYS[3], ARGV[4], 'NX')
+return false
 """
 
 
@@ -74,14 +91,33 @@ class CallStore:
     def __init__(self, client: redis.Redis) -> None:
         self.redis = client
         self._create = client.register_script(_CREATE)  # EVALSHA; loads itself if missing
+        self._join = client.register_script(_JOIN)
 
     def create(self, call: LiveCall) -> LiveCall:
         sid = call.call_sid or ""
         self._create(
-            keys=[_CALL.format(call.call_id), _SID.format(sid)],
-            args=[call.to_json(), call.call_id if sid else "", CALL_TTL],
+            keys=[_CALL.format(call.call_id), _SID.format(sid), _SINCE],
+            args=[call.to_json(), call.call_id if sid else "", CALL_TTL, now()],
         )
         return call
+
+    def join(self, call: LiveCall) -> str | None:
+        """Write a call that has just left the menus; None when written, else the id of
+        the call its CallSid (or its id) already has, which is left as it is."""
+        if not call.call_sid:
+            self.create(call)
+            return None
+        known = self._join(
+            keys=[_CALL.format(call.call_id), _SID.format(call.call_sid), _SINCE],
+            args=[call.to_json(), call.call_id, CALL_TTL, now()],
+        )
+        return known.decode() if isinstance(known, bytes) else known
+
+    def live_since(self) -> float | None:
+        """When this Redis began holding live calls (marked now if it was not yet)."""
+        mark_live_since(self.redis)
+        raw = self.redis.get(_SINCE)
+        return float(raw) if raw else None
 
     def create_once(self, call: LiveCall) -> bool:
         """Create the call only if no call has this id yet (and map its sid); True if made."""
@@ -147,6 +183,12 @@ class CallStore:
 
     def save(self, call: LiveCall) -> None:
         self.redis.set(_CALL.format(call.call_id), call.to_json(), ex=CALL_TTL)
+
+
+def mark_live_since(client: redis.Redis) -> None:
+    """Every process does this every ~2 s (with its look for published versions), so a
+    Redis that restarted empty is marked within seconds, calls or no calls."""
+    client.set(_SINCE, now(), nx=True)
 
 
 def now() -> float:

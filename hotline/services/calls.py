@@ -22,7 +22,7 @@ from phonenumbers import geocoder
 
 from hotline.ivr.flow import CallerInput, CallState, advance, safe_default, start
 from hotline.ivr.script import Script
-from hotline.ivr.steps import Enqueue, OfferCallback, Prompt, Say, Step
+from hotline.ivr.steps import Ask, Enqueue, OfferCallback, Prompt, Say, Step, Transfer
 from hotline.live.calls import CallStore, LiveCall, new_call_id, now
 from hotline.privacy import caller_key
 from hotline.runtime import Runtime
@@ -42,20 +42,32 @@ class Turn:
 
 # --- The menu state rides in the action URL. ---------------------------------------------
 #
-# A menu turn needs only the call's IVR state, so it travels in the <Gather action> URL,
-# MACed with SECRET_KEY (Twilio's own signature covers the URL as well): a menu step
-# reads and writes nothing in Redis. The live call in Redis is written when the call is
-# answered and when it joins the queue; a token that is missing, altered or for another
-# call falls back to the state in Redis.
+# Until the caller joins the queue, a call needs only its IVR state, so that travels in
+# the <Gather action> URL, MACed with SECRET_KEY (Twilio's own signature covers the URL as
+# well), with the call's random id and the moment it began: the menus read and write
+# nothing in Redis. The live call is written once, when the caller joins the queue
+# (`CallStore.join`, which also maps the CallSid). A token that is missing, altered or for
+# another call falls back to the state in Redis, and without that to the safe default.
 
 
-def state_token(runtime: Runtime, call_id: str, state: CallState) -> str | None:
+@dataclass(frozen=True)
+class Carried:
+    state: CallState
+    started_at: float | None  # None in a token from before the start time was carried
+
+
+def state_token(
+    runtime: Runtime, call_id: str, state: CallState, started_at: float | None = None
+) -> str | None:
     key = runtime.settings.secret_key
     if key is None:
         return None
-    payload = base64.urlsafe_b64encode(
-        json.dumps([call_id, state.to_dict()], separators=(",", ":")).encode()
-    ).rstrip(b"=")
+    body: list[object] = [call_id, state.to_dict()]
+    if started_at is not None:
+        body.append(round(started_at, 3))
+    payload = base64.urlsafe_b64encode(json.dumps(body, separators=(",", ":")).encode()).rstrip(
+        b"="
+    )
     return f"{payload.decode()}.{_mac(key.reveal(), payload)}"
 
 
@@ -64,7 +76,7 @@ def _mac(secret: str, payload: bytes) -> str:
     return base64.urlsafe_b64encode(digest[:18]).decode()
 
 
-def read_token(runtime: Runtime, token: str | None, call_id: str | None) -> CallState | None:
+def read_token(runtime: Runtime, token: str | None, call_id: str | None) -> Carried | None:
     """The state a token carries, if it is ours, intact, and for this call."""
     key = runtime.settings.secret_key
     if not token or key is None or not call_id or len(token) > 2048 or "." not in token:
@@ -74,10 +86,11 @@ def read_token(runtime: Runtime, token: str | None, call_id: str | None) -> Call
         return None
     try:
         raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-        owner, state = json.loads(raw)
+        owner, state, *rest = json.loads(raw)
         if owner != call_id:
             return None
-        return CallState.from_dict(state)
+        started = float(rest[0]) if rest else None
+        return Carried(CallState.from_dict(state), started)
     except (ValueError, TypeError):
         return None
 
@@ -122,24 +135,43 @@ def clean_input(digits: str | None, speech: str | None) -> CallerInput:
 
 
 def answer(runtime: Runtime, *, call_sid: str, from_number: str | None) -> Turn:
-    script = runtime.scripts.current
+    """A new call: its first menu. Nothing is written yet (see state_token): the live call
+    is made when the caller joins the queue. If Redis failed lately, it is asked first, so
+    that while it is down a caller goes straight to the backup line, not through the menus."""
+    script = runtime.scripts.current  # looks for published versions (and at Redis) every ~2 s
+    runtime.redis_watch.check(runtime.redis)
     state, step = start(script)
-    call = _new_call(runtime, script, call_sid, from_number)
+    started = now()
+    call = LiveCall(new_call_id(), call_sid, started, script.version, runtime.rules.version)
+    token = state_token(runtime, call.call_id, state, started) if isinstance(step, Ask) else None
     log.info("call answered", extra={"call_id": call.call_id, "script": script.version})
+    if token is not None:
+        call.ivr = state.to_dict()
+        return Turn(call, step, token)
+    call = _new_call(runtime, script, call_sid, from_number, call_id=call.call_id, started=started)
     return _apply(runtime, call, state, step, created=True)
 
 
-def _new_call(runtime: Runtime, script: Script, call_sid: str, from_number: str | None) -> LiveCall:
-    """A live call under a new random id: the number becomes a key and a region, and is gone."""
+def _new_call(
+    runtime: Runtime,
+    script: Script,
+    call_sid: str,
+    from_number: str | None,
+    *,
+    call_id: str | None = None,
+    started: float | None = None,
+) -> LiveCall:
+    """A live call (under a new random id unless given): the number becomes a key and a
+    region, and is gone."""
     hash_key = runtime.settings.hash_key.reveal().encode() if runtime.settings.hash_key else b""
     number = _parse(from_number)  # the raw number lives only in this frame
     e164 = (
         phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else None
     )
     return LiveCall(
-        call_id=new_call_id(),
+        call_id=call_id or new_call_id(),
         call_sid=call_sid,
-        started_at=now(),
+        started_at=started or now(),
         script_version=script.version,
         rules_version=runtime.rules.version,
         caller_key=caller_key(e164, hash_key),
@@ -173,18 +205,18 @@ def respond(
     """One caller turn at a menu. Always returns a step the caller can follow."""
     carried = read_token(runtime, token, call_id) if token else None
     if carried is not None and call_id:
-        script = runtime.scripts.get(carried.script_version)
+        script = runtime.scripts.get(carried.state.script_version)
         given = clean_input(digits, speech)
-        state, step = advance(script, carried, given)
+        state, step = advance(script, carried.state, given)
         if given.speech is not None:
             log.info("speech given", extra={"call_id": call_id, "node": state.node})
-        if not isinstance(step, Enqueue | OfferCallback):
+        if not isinstance(step, Enqueue | OfferCallback | Transfer):
             light = LiveCall(call_id, call_sid, 0.0, state.script_version, "", ivr={})
-            return Turn(light, step, state_token(runtime, call_id, state))
-        known = CallStore(runtime.redis).get(call_id)
-        if known is not None:
-            return _apply(runtime, known, state, step, created=False)
-        return _recover(runtime, call_sid, from_number)
+            return Turn(light, step, state_token(runtime, call_id, state, carried.started_at))
+        call = _new_call(
+            runtime, script, call_sid, from_number, call_id=call_id, started=carried.started_at
+        )
+        return _join(runtime, call, state, step)
     store = CallStore(runtime.redis)
     call = store.get(call_id) if call_id and _CALL_ID.match(call_id) else None
     if call is None and call_sid:
@@ -214,6 +246,26 @@ def _recover(runtime: Runtime, call_sid: str, from_number: str | None) -> Turn:
     return _apply(runtime, call, state, step, created=True)
 
 
+def _join(runtime: Runtime, call: LiveCall, state: CallState, step: Step) -> Turn:
+    """The menus are done: the live call is written now, unless this CallSid has one
+    already (a repeated webhook, or the caller hung up and the end was recorded first)."""
+    store = CallStore(runtime.redis)
+    call.ivr = state.to_dict()
+    if not isinstance(step, Enqueue | OfferCallback):  # a transfer: no queue to join
+        store.create(call)
+        return Turn(call, step)
+    _queued(runtime, call, step)
+    known = store.join(call)
+    if known is None:
+        _enqueue(runtime, call)
+        return Turn(call, step)
+    earlier = store.get(known)
+    if earlier is None or earlier.ended_at is not None:
+        log.info("call ended before it could join the queue", extra={"call_id": known})
+        return Turn(earlier or call, step)
+    return _apply(runtime, earlier, state, step, created=False)
+
+
 def _apply(
     runtime: Runtime, call: LiveCall, state: CallState, step: Step, *, created: bool
 ) -> Turn:
@@ -221,32 +273,41 @@ def _apply(
     joins_queue = isinstance(step, Enqueue | OfferCallback) and call.stage == "ivr"
     if joins_queue:
         assert isinstance(step, Enqueue | OfferCallback)
-        call.stage = "queued"
-        call.queued_at = now()
-        call.language, call.topic, call.tier = step.language, step.topic, step.tier
-        call.speech_used = step.speech_used
+        _queued(runtime, call, step)
     store = CallStore(runtime.redis)
     if created:
         store.create(call)
     else:
         store.save(call)
     if joins_queue:
-        from hotline.jobs import dispatch_job, request
-        from hotline.services.dispatch import enqueue_call
+        _enqueue(runtime, call)
+    return Turn(call, step, state_token(runtime, call.call_id, state, call.started_at))
 
-        enqueue_call(runtime, call)
-        request(runtime, dispatch_job)
-        log.info(
-            "call queued",
-            extra={
-                "call_id": call.call_id,
-                "tier": call.tier,
-                "language": call.language,
-                "topic": call.topic,
-                "speech_used": call.speech_used,
-            },
-        )
-    return Turn(call, step, state_token(runtime, call.call_id, state))
+
+def _queued(runtime: Runtime, call: LiveCall, step: Enqueue | OfferCallback) -> None:
+    call.stage = "queued"
+    call.queued_at = now()
+    call.language, call.topic, call.tier = step.language, step.topic, step.tier
+    call.speech_used = step.speech_used
+    call.rules_version = runtime.rules.version  # the rules it waits, relaxes and overflows by
+
+
+def _enqueue(runtime: Runtime, call: LiveCall) -> None:
+    from hotline.jobs import dispatch_job, request
+    from hotline.services.dispatch import enqueue_call
+
+    enqueue_call(runtime, call)
+    request(runtime, dispatch_job)
+    log.info(
+        "call queued",
+        extra={
+            "call_id": call.call_id,
+            "tier": call.tier,
+            "language": call.language,
+            "topic": call.topic,
+            "speech_used": call.speech_used,
+        },
+    )
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ def caller_leg_status(
     try:
         call = store.by_sid(call_sid) if call_sid else None
     except (redis.RedisError, OSError):
+        runtime.redis_watch.failed()
         call, reachable = None, False
     else:
         reachable = True
@@ -90,17 +91,26 @@ def _lost(
     *,
     redis_up: bool,
 ) -> None:
-    """A call ended that Redis does not know (it restarted empty while the caller was on
-    the line, or is down now): still one record, as far as the end of the call can tell.
-    The call id comes from the CallSid, so a repeated callback writes nothing twice."""
+    """A call ended that Redis does not know: it hung up in the menus (a call has live
+    state only from the queue on), or Redis restarted empty while it waited, or is down
+    now. Still one record, as far as the end of the call can tell; its id comes from the
+    CallSid, so a repeated callback writes nothing twice."""
     from hotline.services.calls import lost_call
 
     seconds = int(duration) if duration.isdigit() else 0
     call = lost_call(runtime, call_sid, from_number, started_at=now() - seconds)
     call.ended_at, call.end_status, call.last_status_seq = now(), status, 1 << 30
-    if redis_up and not CallStore(runtime.redis).create_once(call):
-        return  # a repeated callback: this call is already recorded
-    log.warning("call ended with its live state lost", extra={"call_id": call.call_id})
+    if redis_up:
+        store = CallStore(runtime.redis)
+        since = store.live_since()
+        if since is not None and since <= call.started_at:
+            call.stage = "ivr"  # Redis held live state all through the call: never queued
+        if not store.create_once(call):
+            return  # a repeated callback: this call is already recorded
+    if call.stage == "lost":
+        log.warning("call ended with its live state lost", extra={"call_id": call.call_id})
+    else:
+        log.info("call ended in the menus", extra={"call_id": call.call_id})
     record_now(runtime, call)
 
 

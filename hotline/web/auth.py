@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
+    Request,
     abort,
     current_app,
     flash,
@@ -26,6 +27,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -237,7 +239,18 @@ def _csrf_error(exc: CSRFError) -> ResponseReturnValue:
     return render_template("error.html", title=title, code=400), 400
 
 
+class PageSessions(SecureCookieSessionInterface):
+    """The signed-cookie session, for people's pages only: Twilio's webhooks carry no
+    cookie and get a null session (nothing can be stored in it), and skip the work."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path.startswith("/voice/"):
+            return None  # Flask puts a NullSession in its place and never saves it
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = PageSessions()
     app.before_request(_guard)
     for code in (400, 401, 403, 404, 405, 409):
         app.register_error_handler(code, _error_page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import redis
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
@@ -53,6 +54,8 @@ def _never_drop(error: Exception) -> Response | HTTPException:
     """Whatever broke, the caller is dialled through to the backup line."""
     if isinstance(error, HTTPException):
         return error
+    if isinstance(error, redis.RedisError | OSError):
+        current_app.extensions["hotline"].redis_watch.failed()
     if request.path.startswith(("/voice/offer", "/voice/callback/unreached", "/voice/supervise")):
         # A counselor's leg: never dial the backup line from their phone. The offer
         # expires and the caller, who kept their place, is offered again.

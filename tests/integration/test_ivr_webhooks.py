@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
 from collections import deque
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from hotline.ivr.flow import CallState
 from hotline.ivr.model import Menu
 from hotline.live.calls import CallStore, LiveCall
 from hotline.runtime import Runtime
+from hotline.services.calls import read_token
 from tests.support.caller import SILENCE, Caller, goes_to_hold, is_menu, said
 from tests.support.twiml import Verb, flat
 
@@ -30,6 +34,26 @@ def _live(runtime: Runtime, caller: Caller) -> LiveCall:
     return call
 
 
+def _menu_state(runtime: Runtime, verbs: list[Verb]) -> CallState:
+    """The IVR state a menu carries in its signed action URL (the menus keep none in Redis)."""
+    query = parse_qs(urlsplit(_action(verbs)).query)
+    carried = read_token(runtime, query["s"][0], query["call"][0])
+    assert carried is not None
+    return carried.state
+
+
+def _safe_default_in_line(runtime: Runtime, caller: Caller, verbs: list[Verb]) -> LiveCall:
+    """The caller holds in line with the safe default: default language, general, urgent."""
+    assert goes_to_hold(verbs)
+    call = _live(runtime, caller)
+    assert (call.language, call.topic, call.tier) == (
+        runtime.rules.default_language,
+        "general",
+        "urgent",
+    )
+    return call
+
+
 def test_every_path_through_the_menus_ends_with_a_person(client, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
     script = runtime.scripts.current
     pending: deque[tuple[str | None, ...]] = deque([()])
@@ -39,7 +63,7 @@ def test_every_path_through_the_menus_ends_with_a_person(client, runtime: Runtim
         caller, verbs = _replay(client, inputs)
         if is_menu(verbs):
             assert len(inputs) < MAX_TURNS, f"still in the menus after {inputs}"
-            node = script.nodes[_live(runtime, caller).ivr["node"]]
+            node = script.nodes[_menu_state(runtime, verbs).node]
             assert isinstance(node, Menu)
             keys = [*node.digits, script.danger_key, SILENCE, "0", "#"]
             pending.extend((*inputs, key) for key in dict.fromkeys(keys))
@@ -63,13 +87,7 @@ def test_a_caller_who_presses_nothing_reaches_the_queue(client, runtime: Runtime
         verbs = caller.give(verbs, SILENCE)
         turns += 1
         assert turns <= MAX_TURNS
-    assert goes_to_hold(verbs)
-    call = _live(runtime, caller)
-    assert (call.language, call.topic, call.tier) == (
-        runtime.rules.default_language,
-        "general",
-        "urgent",
-    )
+    _safe_default_in_line(runtime, caller, verbs)
     # Every menu said something before waiting, and the re-prompt was heard.
     assert all(list(said(doc)) or not is_menu(doc) for doc in caller.documents)
 
@@ -151,16 +169,17 @@ def test_a_call_keeps_the_script_version_it_started_with(client, runtime: Runtim
     old = runtime.scripts.current
     runtime.scripts.publish(dataclasses.replace(old, version="new-version", default_language="zh"))
     verbs = caller.give(verbs, "1")
+    assert _menu_state(runtime, verbs).script_version == old.version
+    assert goes_to_hold(caller.give(verbs, "7"))
     assert _live(runtime, caller).script_version == old.version
     fresh = Caller(client)
-    fresh.call()
-    assert _live(runtime, fresh).script_version == "new-version"
+    assert _menu_state(runtime, fresh.call()).script_version == "new-version"
 
 
 def test_the_callers_number_is_never_in_redis(client, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
     caller = Caller(client, number="+14155550188")
     verbs = caller.call()
-    caller.give(verbs, "1")
+    assert goes_to_hold(caller.give(caller.give(verbs, "1"), "7"))
     for key in runtime.redis.keys("*"):
         value = runtime.redis.get(key) if runtime.redis.type(key) == b"string" else b""
         blob = key + (value or b"")
@@ -188,10 +207,9 @@ def test_hold_overflows_to_the_language_line_after_max_wait(client, runtime: Run
 
 
 def test_live_state_is_json_a_person_can_read(client, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
-    caller = Caller(client)
-    caller.call()
+    caller, _ = _replay(client, ("1", "7"))
     raw = runtime.redis.get(f"hotline:call:{_live(runtime, caller).call_id}")
-    assert raw is not None and json.loads(raw)["stage"] == "ivr"
+    assert raw is not None and json.loads(raw)["stage"] == "queued"
 
 
 def test_the_hold_loop_says_where_the_caller_stands(client, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
@@ -210,13 +228,12 @@ def _action(verbs: list[Verb]) -> str:
     return next(v for v in verbs if v.name == "Gather").attrs["action"]
 
 
-def test_a_menu_step_needs_no_redis_but_the_queue_does(client, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
-    """The menu state rides in the signed action URL: a step neither reads nor writes
-    Redis, and the caller still lands in the queue with what they chose."""
-    caller = Caller(client)
-    verbs = caller.call()
-    before = CallStore(runtime.redis).by_sid(caller.call_sid)
-    assert before is not None
+def test_the_menus_need_no_redis_but_the_queue_does(client, runtime: Runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The menu state rides in the signed action URL: neither the first webhook nor a
+    menu step reads or writes Redis, and the caller still lands in the queue with what
+    they chose, the moment the call began kept."""
+    Caller(client).call()  # this process has looked at Redis once: it answers
+    monkeypatch.setattr(runtime.in_force, "clock", lambda: 0.0)  # no look for new versions
     commands: list[str] = []
     original = runtime.redis.execute_command
 
@@ -224,24 +241,32 @@ def test_a_menu_step_needs_no_redis_but_the_queue_does(client, runtime: Runtime)
         commands.append(str(args[0]))
         return original(*args, **kwargs)
 
+    caller = Caller(client)
     runtime.redis.execute_command = counting  # type: ignore[method-assign]
     try:
+        ringing = time.time()
+        verbs = caller.call()
+        answered = time.time()
         verbs = caller.give(verbs, "3")  # Cantonese: the next menu, from the URL alone
     finally:
         runtime.redis.execute_command = original  # type: ignore[method-assign]
     assert is_menu(verbs) and commands == []
+    assert CallStore(runtime.redis).by_sid(caller.call_sid) is None
     verbs = caller.give(verbs, "4")  # youth: into the queue, written to Redis now
     assert goes_to_hold(verbs)
     call = _live(runtime, caller)
     assert (call.language, call.topic, call.stage) == ("yue", "youth", "queued")
+    assert call.caller_key is not None and call.region == "US/CA"
+    assert ringing - 0.001 <= call.started_at <= answered + 0.001, "it began at the first ring"
 
 
 @pytest.mark.parametrize("damage", ["flip", "other_call", "drop"])
-def test_an_altered_state_in_the_url_falls_back_to_the_state_in_redis(  # type: ignore[no-untyped-def]
+def test_an_altered_state_in_the_url_takes_the_safe_default(  # type: ignore[no-untyped-def]
     client, runtime: Runtime, damage: str
 ) -> None:
     caller, other = Caller(client), Caller(client)
     verbs, theirs = caller.call(), other.call()
+    verbs = caller.give(verbs, "2")  # Mandarin
     action = _action(verbs)
     base, _, token = action.partition("&s=")
     if damage == "flip":
@@ -250,10 +275,6 @@ def test_an_altered_state_in_the_url_falls_back_to_the_state_in_redis(  # type: 
         action = base + "&s=" + _action(theirs).partition("&s=")[2]
     else:
         action = base
-    verbs = caller.post(action, {"Digits": "2"})  # Mandarin, read against Redis's state
-    assert is_menu(verbs)
-    assert {v.attrs.get("language") for v in said(verbs)} == {
-        runtime.rules.languages["zh"].say_language
-    }
-    assert goes_to_hold(caller.give(verbs, "1"))
-    assert (_live(runtime, caller).language, _live(runtime, caller).topic) == ("zh", "suicide")
+    verbs = caller.post(action, {"Digits": "7"})  # the state cannot be trusted: to a person
+    call = _safe_default_in_line(runtime, caller, verbs)
+    assert call.caller_key is not None, "still counted"

@@ -34,6 +34,14 @@ def test_the_validator_accepts_the_documented_example_and_nothing_near_it() -> N
     assert not is_valid(DOC_TOKEN, DOC_URL, DOC_PARAMS, "not base64 王")
 
 
+def test_a_signature_made_with_the_port_in_the_url_is_accepted_too() -> None:
+    """Twilio may sign https://host:443/...: the library's full check still runs when
+    the URL as configured does not match."""
+    with_port = DOC_URL.replace("mycompany.com/", "mycompany.com:443/")
+    assert is_valid(DOC_TOKEN, DOC_URL, DOC_PARAMS, sign(with_port, DOC_PARAMS, DOC_TOKEN))
+    assert not is_valid(DOC_TOKEN, DOC_URL, DOC_PARAMS, sign(with_port, DOC_PARAMS, "54321"))
+
+
 def test_signed_url_keeps_the_query_exactly_as_sent() -> None:
     assert signed_url("https://h.org/", "/voice/x", "a=1&b=2") == "https://h.org/voice/x?a=1&b=2"
     assert signed_url("https://h.org", "/voice/x", "") == "https://h.org/voice/x"

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from hotline.jobs import run_worker
 from hotline.live.calls import now
+from hotline.privacy import caller_key
 from hotline.records.models import CallRecord
 from hotline.records.roster import save_roster
 from hotline.roster import CounselorEntry, Roster
@@ -94,3 +95,32 @@ def test_a_call_ending_while_redis_is_down_still_gets_one_record(runtime: Runtim
         [record] = session.scalars(select(CallRecord)).all()
     assert record.outcome == "state_lost" and record.region == "US/CA"
     assert record.caller_key is not None
+
+
+def test_after_a_restart_only_calls_that_began_before_it_are_said_lost(
+    client: FlaskClient,
+    runtime: Runtime,
+) -> None:
+    """A call that hangs up in the menus is unknown to Redis at its end (the menus keep
+    their state in the URLs). Only one that began before Redis came back empty may have
+    lost its state; one that began after it hung up in the menus."""
+    runtime.telephony = FakeTelephony()
+    holding = _queue(client, "+14155550145")
+    in_menus = Caller(client, number="+14155550146")
+    in_menus.call()
+    runtime.redis.flushdb()  # Redis restarted with no persistence
+    runtime.in_force.refresh()  # every process looks at Redis within ~2 s
+    later = Caller(client, number="+14155550147")
+    later.call()
+    for caller, seconds in ((holding, "60"), (in_menus, "30"), (later, "0")):
+        ended = {"CallStatus": "completed", "SequenceNumber": "9", "CallDuration": seconds}
+        caller.post("/voice/status", ended)
+    assert _records(runtime) == 3
+    hash_key = runtime.settings.hash_key.reveal().encode() if runtime.settings.hash_key else b""
+    with runtime.sessions() as session:
+        outcomes = {r.caller_key: r.outcome for r in session.scalars(select(CallRecord))}
+    assert [outcomes[caller_key(c.number, hash_key)] for c in (holding, in_menus, later)] == [
+        "state_lost",
+        "state_lost",
+        "hung_up_ivr",
+    ]

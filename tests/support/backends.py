@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
+from collections.abc import Iterator
 
 import redis
 from sqlalchemy import create_engine, text
@@ -44,3 +46,27 @@ def drop_postgres_schema(schema: str) -> None:
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     engine.dispose()
+
+
+@contextlib.contextmanager
+def unreachable(client: redis.Redis) -> Iterator[None]:
+    """Redis stops answering this client (and every client of the same server) until the
+    block ends: a real server's client is pointed at a port nothing listens on, the
+    in-process stand-in is told it is disconnected."""
+    kwargs = client.connection_pool.connection_kwargs
+    server = kwargs.get("server")
+    if server is not None:  # fakeredis
+        server.connected = False
+        try:
+            yield
+        finally:
+            server.connected = True
+        return
+    host, port = kwargs["host"], kwargs["port"]
+    kwargs.update(host="127.0.0.1", port=1)
+    client.connection_pool.reset()
+    try:
+        yield
+    finally:
+        kwargs.update(host=host, port=port)
+        client.connection_pool.reset()
