@@ -67,6 +67,7 @@ class Settings:
     var_dir: Path = Path("var")
     log_level: str = "INFO"
     metrics_token: Secret | None = None  # /metrics answers only with this bearer token
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-* headers count
 
     @property
     def local(self) -> bool:
@@ -118,7 +119,18 @@ class Settings:
             var_dir=var_dir,
             log_level=get("LOG_LEVEL").upper() or "INFO",
             metrics_token=Secret(get("METRICS_TOKEN")) if get("METRICS_TOKEN") else None,
+            trusted_proxies=_proxies(get("TRUSTED_PROXIES")),
         )
+
+
+def _proxies(raw: str) -> int:
+    if not raw:
+        return 0
+    if not raw.isdigit() or int(raw) > 5:
+        raise ConfigError(
+            f"TRUSTED_PROXIES must be the number of reverse proxies in front (0 to 5), not {raw!r}"
+        )
+    return int(raw)
 
 
 def child_environment(**extra: str) -> dict[str, str]:

@@ -14,12 +14,12 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal
 
-import redis
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from hotline.live.signin import SignInThrottle
 from hotline.records.models import AuditEvent, Counselor, User
 from hotline.runtime import Runtime
 
@@ -28,9 +28,6 @@ log = logging.getLogger(__name__)
 ROLES = ("counselor", "supervisor", "admin")  # each may do what the ones before it may
 LOCALES = ("en", "zh_Hans")
 MIN_PASSWORD = 10
-MAX_FAILURES_PER_NAME = 5
-MAX_FAILURES_PER_ADDRESS = 20  # an office behind one address has many counselors
-LOCK_SECONDS = 15 * 60
 
 _hasher = PasswordHasher()
 # Verified against when the name is unknown, so an unknown name takes as long as a known one.
@@ -251,36 +248,3 @@ def ensure_demo_users(runtime: Runtime) -> list[tuple[str, str, str]]:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-class SignInThrottle:
-    """Failed sign-ins per name and per address, each key living LOCK_SECONDS after its
-    last failure. Names are hashed, so Redis holds no list of who tried to sign in."""
-
-    def __init__(self, client: redis.Redis) -> None:
-        self.redis = client
-
-    @staticmethod
-    def _keys(name: str, address: str) -> tuple[str, str]:
-        digest = hashlib.sha256(name.encode()).hexdigest()[:32]
-        return f"hotline:signin:name:{digest}", f"hotline:signin:addr:{address}"
-
-    def locked(self, name: str, address: str) -> bool:
-        by_name, by_addr = self._keys(name, address)
-        counts = self.redis.mget([by_name, by_addr])
-        n_name, n_addr = (int(c) if c else 0 for c in counts)
-        return n_name >= MAX_FAILURES_PER_NAME or n_addr >= MAX_FAILURES_PER_ADDRESS
-
-    def fail(self, name: str, address: str) -> bool:
-        """Count one failure; True when that locks the name or the address."""
-        by_name, by_addr = self._keys(name, address)
-        pipe = self.redis.pipeline()
-        pipe.incr(by_name)
-        pipe.expire(by_name, LOCK_SECONDS)
-        pipe.incr(by_addr)
-        pipe.expire(by_addr, LOCK_SECONDS)
-        n_name, _, n_addr, _ = pipe.execute()
-        return int(n_name) >= MAX_FAILURES_PER_NAME or int(n_addr) >= MAX_FAILURES_PER_ADDRESS
-
-    def clear(self, name: str) -> None:
-        self.redis.delete(self._keys(name, "")[0])

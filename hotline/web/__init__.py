@@ -7,6 +7,7 @@ import importlib.util
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hotline.config import Settings
 from hotline.runtime import Runtime, build_runtime
@@ -23,6 +24,13 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,  # Twilio's webhooks are small; refuse anything else
     )
     app.extensions["hotline"] = runtime
+    if settings.trusted_proxies:
+        # Behind N reverse proxies: the client's address (the sign-in lock-out counts per
+        # address), scheme and host are the ones the nearest N proxies say. Without this
+        # setting the headers are ignored, so nobody can pretend to another address.
+        # Twilio's signatures do not depend on it: they are checked against PUBLIC_URL.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     from hotline.web.health import bp as health_bp
     from hotline.web.metrics import bp as metrics_bp

@@ -33,6 +33,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from hotline.live.signin import LOCK_SECONDS
 from hotline.runtime import Runtime
 from hotline.services import users
 from hotline.services.users import Account, UserError
@@ -151,7 +152,7 @@ def signin() -> ResponseReturnValue:
         message = _(
             "Too many failed sign-ins. Sign-in is paused for %(minutes)d minutes; "
             "ask a supervisor if you need in sooner.",
-            minutes=users.LOCK_SECONDS // 60,
+            minutes=LOCK_SECONDS // 60,
         )
     else:
         message = _("That name and password do not match.")

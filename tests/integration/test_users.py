@@ -218,3 +218,52 @@ def test_sign_in_goes_back_only_to_a_page_of_this_site(app: Flask, runtime: Runt
             data={"name": "ana", "password": password, "csrf_token": csrf_token(client)},
         )
         assert response.headers["Location"] == expected
+
+
+def _lock_out_from(client, address: str) -> None:  # type: ignore[no-untyped-def]
+    """Twenty failed sign-ins (under twenty names) from one client address, as the
+    nearest proxy reports it."""
+    for n in range(20):
+        client.post(
+            "/signin",
+            data={"name": f"nobody{n}", "password": "no", "csrf_token": csrf_token(client)},
+            headers={"X-Forwarded-For": address},
+        )
+
+
+def _signs_in(client, password: str, address: str) -> bool:  # type: ignore[no-untyped-def]
+    response = client.post(
+        "/signin",
+        data={"name": "ana", "password": password, "csrf_token": csrf_token(client)},
+        headers={"X-Forwarded-For": address},
+    )
+    return response.status_code == 302
+
+
+def test_behind_a_trusted_proxy_one_address_locked_out_locks_out_nobody_else(
+    runtime: Runtime,
+) -> None:
+    from hotline.web import create_app
+
+    password = add_user(runtime, "ana", "counselor")
+    app = create_app(runtime.settings.replace(trusted_proxies=1), runtime=runtime)
+    _lock_out_from(app.test_client(), "203.0.113.9")
+    assert _signs_in(app.test_client(), password, "198.51.100.7"), "Ana, at the office"
+    assert not _signs_in(app.test_client(), password, "203.0.113.9")
+
+
+def test_without_the_setting_a_forwarded_address_is_not_believed(
+    app: Flask, runtime: Runtime
+) -> None:
+    password = add_user(runtime, "ana", "counselor")
+    _lock_out_from(app.test_client(), "203.0.113.9")
+    assert not _signs_in(app.test_client(), password, "198.51.100.7"), "one address: locked"
+
+
+def test_trusted_proxies_must_be_a_small_number() -> None:
+    from hotline.config import ConfigError, Settings
+
+    assert Settings.from_env({"HOTLINE_MODE": "local", "TRUSTED_PROXIES": "2"}).trusted_proxies == 2
+    for wrong in ("-1", "one", "99"):
+        with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
+            Settings.from_env({"HOTLINE_MODE": "local", "TRUSTED_PROXIES": wrong})
