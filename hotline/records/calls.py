@@ -73,6 +73,39 @@ def median_talk_since(sessions: sessionmaker[Session], since: float) -> float | 
     return float(talks[len(talks) // 2]) if talks else None
 
 
+def past_arrivals(
+    sessions: sessionmaker[Session], since: dt.datetime
+) -> list[tuple[dt.datetime, str, str, str, float | None]]:
+    """Calls that reached the queue since `since`, oldest first: when they began, their
+    language, topic and tier, and how long they talked (None if not answered)."""
+    with sessions() as session:
+        rows = session.execute(
+            select(
+                CallRecord.started_at,
+                CallRecord.language,
+                CallRecord.topic,
+                CallRecord.tier,
+                CallRecord.talk_seconds,
+            )
+            .where(
+                CallRecord.started_at >= since,
+                CallRecord.tier.is_not(None),
+                CallRecord.language.is_not(None),
+                CallRecord.topic.is_not(None),
+            )
+            .order_by(CallRecord.started_at)
+        ).all()
+    return [
+        (_utc(started), language, topic, tier, None if talk is None else float(talk))
+        for started, language, topic, tier, talk in rows
+    ]
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes: the records are stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def calls_since(sessions: sessionmaker[Session], caller_key: str, since: dt.datetime) -> int:
     with sessions() as session:
         count = session.scalar(

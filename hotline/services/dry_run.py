@@ -4,6 +4,7 @@ a proposed text, against the counselors on call now or those on shift at a given
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from hotline.live.presence import Presence
 from hotline.records.roster import load_roster
@@ -12,7 +13,7 @@ from hotline.routing.rules import Rules
 from hotline.routing.snapshot import Counselor, CounselorState
 from hotline.runtime import Runtime
 from hotline.services.coverage import load_overrides, working
-from hotline.whatif import Comparison
+from hotline.whatif import Comparison, Scenario
 
 LIVE = "live"  # presence now: states and idle times as they are
 SHIFTS = "shifts"  # everyone on shift at the time asked, all available, equally idle
@@ -54,12 +55,51 @@ def counselor_names(runtime: Runtime) -> dict[str, str]:
     return {row.counselor_id: row.name for row in load_roster(runtime.sessions)}
 
 
-def simulate_edit(runtime: Runtime, proposed_text: str, *, days: int = 7) -> Comparison:
+LEARN_DAYS = 28  # the records a simulation's callers are learnt from
+MIN_LEARN_DAYS = 7  # every hour of the week seen at least once
+MIN_LEARN_CALLS = 50
+
+
+@dataclass(frozen=True)
+class Learnt:
+    """Where a simulation's callers came from, when from the records."""
+
+    calls: int
+    first: dt.date
+    last: dt.date
+
+
+def learnt_scenario(
+    runtime: Runtime, rules: Rules, timezone: str, *, now: dt.datetime
+) -> tuple[Scenario, Learnt] | None:
+    """Callers as the records show them: the last four weeks' calls that reached the queue,
+    by hour of the week, with their mix of tiers, languages and topics and their talk time
+    (patience and answering stay the defaults). None with under a week of records or
+    under MIN_LEARN_CALLS calls: a simulation then uses a usual crisis-line day."""
+    from hotline.records.calls import past_arrivals
+    from hotline.whatif import default_scenario, profile_from_records
+
+    rows = [
+        row
+        for row in past_arrivals(runtime.sessions, now - dt.timedelta(days=LEARN_DAYS))
+        if row[1] in rules.languages and row[2] in rules.specialties and row[3] in rules.tiers
+    ]
+    if len(rows) < MIN_LEARN_CALLS or now - rows[0][0] < dt.timedelta(days=MIN_LEARN_DAYS):
+        return None
+    scenario = profile_from_records(rows, timezone, until=now, base=default_scenario(rules))
+    return scenario, Learnt(len(rows), rows[0][0].date(), rows[-1][0].date())
+
+
+def simulate_edit(
+    runtime: Runtime, proposed_text: str, *, days: int = 7, now: dt.datetime | None = None
+) -> tuple[Comparison, Learnt | None]:
     """The what-if simulation (hotline/whatif) of the rules in force and a proposed text,
-    on the same simulated callers and the roster's shifts, for the editor. A week takes
-    well under a second; InvalidFile if the proposed text is refused."""
+    on the same simulated callers (learnt from the records when there are enough, see
+    learnt_scenario) and the roster's shifts, for the editor. A week takes well under a
+    second; InvalidFile if the proposed text is refused."""
     from hotline.records.roster import load_roster
     from hotline.roster import CounselorEntry, Roster
+    from hotline.routing.rules import parse_rules
     from hotline.services import publishing, versions
     from hotline.whatif import compare
 
@@ -74,4 +114,9 @@ def simulate_edit(runtime: Runtime, proposed_text: str, *, days: int = 7) -> Com
         ),
     )
     current = publishing.in_force(runtime, versions.RULES).text
-    return compare(current, proposed_text, roster, days=days)
+    moment = now or dt.datetime.now(dt.UTC)
+    learnt = learnt_scenario(
+        runtime, parse_rules(current, "current rules"), roster.timezone, now=moment
+    )
+    scenario, source = learnt if learnt else (None, None)
+    return compare(current, proposed_text, roster, days=days, scenario=scenario), source

@@ -3,10 +3,12 @@ both versions meet the same simulated week of callers and the roster's shifts.""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from flask import Flask
 
+from hotline.records.calls import NewRecord, save_record
 from hotline.records.roster import save_roster
 from hotline.roster import parse_roster
 from hotline.runtime import Runtime
@@ -40,3 +42,63 @@ def test_a_proposed_edit_is_simulated_beside_the_rules_in_force(
     before, after = re.findall(r"<td>(\d+) → <strong>(\d+)</strong></td>", row)[-1]
     assert int(after) > int(before), "a shorter max_wait sends more standard callers on"
     assert "Published as version" not in page, "simulating publishes nothing"
+    assert "Callers follow a usual crisis-line day" in page, "no records to learn from yet"
+
+
+def _all_calls(page: str) -> int:
+    row = page.split('data-sim-tier="all"')[1].split("</tr>")[0]
+    return int(re.findall(r"<td>(\d+)</td>", row)[0])
+
+
+def test_the_simulated_callers_are_learnt_from_the_records_when_there_are_enough(
+    app: Flask, runtime: Runtime
+) -> None:
+    """Two weeks of records, twenty calls a night: the simulated week meets about 140
+    callers, not the default day's; the page says where its callers came from."""
+    roster = parse_roster(
+        (ROOT / "demo" / "roster.yaml").read_text(),
+        "roster.yaml",
+        languages=runtime.rules.languages.keys(),
+        specialties=runtime.rules.specialties.keys(),
+    )
+    save_roster(runtime.sessions, roster, actor="test")
+    client = signed_in_client(app, runtime, "sam", "supervisor")
+    client.get("/supervisor/rules")
+
+    def simulate() -> str:
+        return client.post(
+            "/supervisor/rules",
+            data={"text": RULES, "action": "simulate", "csrf_token": csrf_token(client)},
+        ).get_data(as_text=True)
+
+    default_calls = _all_calls(simulate())
+    night = dt.datetime.now(dt.UTC).replace(hour=2, minute=0, second=0, microsecond=0)
+    for day in range(1, 15):
+        for n in range(20):
+            started = night - dt.timedelta(days=day) + dt.timedelta(minutes=3 * n)
+            save_record(runtime.sessions, _record(f"r{day}-{n}", started))
+    page = simulate()
+    assert "Callers as the records show them: 280 calls" in page
+    assert 100 <= _all_calls(page) <= 180, "a week of twenty calls a night"
+    assert abs(_all_calls(page) - default_calls) > 40, "not the default day's callers"
+
+
+def _record(call_id: str, started: dt.datetime) -> NewRecord:
+    return NewRecord(
+        id=call_id,
+        caller_key=None,
+        region=None,
+        started_at=started,
+        ended_at=started + dt.timedelta(minutes=12),
+        language="zh",
+        topic="general",
+        tier="standard",
+        speech_used=False,
+        ivr_seconds=20,
+        queue_seconds=60,
+        talk_seconds=600,
+        outcome="answered",
+        counselor_id=None,
+        rules_version="v1",
+        script_version="s1",
+    )

@@ -179,9 +179,9 @@ def rules() -> ResponseReturnValue:
                 "error",
             )
         diff = publishing.diff_rules(rt, text)
-    simulation = None
+    simulation, learnt = None, None
     if text is not None and proposed is not None and request.form.get("action") == "simulate":
-        simulation = dry_run.simulate_edit(rt, text)
+        simulation, learnt = dry_run.simulate_edit(rt, text)
     context = _common(versions.RULES, source, proposed)
     shown = text if text is not None else context["current"].text
     return render_template(
@@ -193,6 +193,7 @@ def rules() -> ResponseReturnValue:
         diff=diff_lines(diff),
         checked=text is not None,
         simulation=simulation,
+        learnt=learnt,
         zip=zip,
         pct=percent,
         secs=minutes,
