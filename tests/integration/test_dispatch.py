@@ -212,28 +212,14 @@ def _earlier_call(
     desk: Desk, record_id: str, key: str | None, *, ago: dt.timedelta, counselor: str | None = None
 ) -> None:
     """An anonymous record of an earlier call from the same caller (by key)."""
-    from hotline.records.calls import NewRecord, save_record
+    from hotline.records.calls import save_record
+    from tests.support.records import answered
 
+    started = dt.datetime.now(dt.UTC) - ago
+    counselor_id = int(desk.ids[counselor]) if counselor else None
     save_record(
         desk.runtime.sessions,
-        NewRecord(
-            id=record_id,
-            caller_key=key,
-            region="US/CA",
-            started_at=dt.datetime.now(dt.UTC) - ago,
-            ended_at=None,
-            language="en",
-            topic="suicide",
-            tier="urgent",
-            speech_used=False,
-            ivr_seconds=20,
-            queue_seconds=30,
-            talk_seconds=600,
-            outcome="answered",
-            counselor_id=int(desk.ids[counselor]) if counselor else None,
-            rules_version="",
-            script_version="",
-        ),
+        answered(record_id, started, caller_key=key, counselor_id=counselor_id),
     )
 
 

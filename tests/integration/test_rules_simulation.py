@@ -8,19 +8,18 @@ import re
 
 from flask import Flask
 
-from hotline.records.calls import NewRecord, save_record
+from hotline.records.calls import save_record
 from hotline.records.roster import save_roster
 from hotline.roster import parse_roster
 from hotline.runtime import Runtime
 from tests.conftest import ROOT
 from tests.integration.web_support import csrf_token, signed_in_client
+from tests.support.records import answered
 
 RULES = (ROOT / "routing_rules.yaml").read_text()
 
 
-def test_a_proposed_edit_is_simulated_beside_the_rules_in_force(
-    app: Flask, runtime: Runtime
-) -> None:
+def _demo_roster(runtime: Runtime) -> None:
     roster = parse_roster(
         (ROOT / "demo" / "roster.yaml").read_text(),
         "roster.yaml",
@@ -28,6 +27,12 @@ def test_a_proposed_edit_is_simulated_beside_the_rules_in_force(
         specialties=runtime.rules.specialties.keys(),
     )
     save_roster(runtime.sessions, roster, actor="test")
+
+
+def test_a_proposed_edit_is_simulated_beside_the_rules_in_force(
+    app: Flask, runtime: Runtime
+) -> None:
+    _demo_roster(runtime)
     client = signed_in_client(app, runtime, "sam", "supervisor")
     client.get("/supervisor/rules")  # the files are seeded as version 1
     # Send standard callers to the backup line after 8 minutes instead of 15.
@@ -55,13 +60,7 @@ def test_the_simulated_callers_are_learnt_from_the_records_when_there_are_enough
 ) -> None:
     """Two weeks of records, twenty calls a night: the simulated week meets about 140
     callers, not the default day's; the page says where its callers came from."""
-    roster = parse_roster(
-        (ROOT / "demo" / "roster.yaml").read_text(),
-        "roster.yaml",
-        languages=runtime.rules.languages.keys(),
-        specialties=runtime.rules.specialties.keys(),
-    )
-    save_roster(runtime.sessions, roster, actor="test")
+    _demo_roster(runtime)
     client = signed_in_client(app, runtime, "sam", "supervisor")
     client.get("/supervisor/rules")
 
@@ -76,29 +75,9 @@ def test_the_simulated_callers_are_learnt_from_the_records_when_there_are_enough
     for day in range(1, 15):
         for n in range(20):
             started = night - dt.timedelta(days=day) + dt.timedelta(minutes=3 * n)
-            save_record(runtime.sessions, _record(f"r{day}-{n}", started))
+            call = answered(f"r{day}-{n}", started, language="zh", topic="general", tier="standard")
+            save_record(runtime.sessions, call)
     page = simulate()
     assert "Callers as the records show them: 280 calls" in page
     assert 100 <= _all_calls(page) <= 180, "a week of twenty calls a night"
     assert abs(_all_calls(page) - default_calls) > 40, "not the default day's callers"
-
-
-def _record(call_id: str, started: dt.datetime) -> NewRecord:
-    return NewRecord(
-        id=call_id,
-        caller_key=None,
-        region=None,
-        started_at=started,
-        ended_at=started + dt.timedelta(minutes=12),
-        language="zh",
-        topic="general",
-        tier="standard",
-        speech_used=False,
-        ivr_seconds=20,
-        queue_seconds=60,
-        talk_seconds=600,
-        outcome="answered",
-        counselor_id=None,
-        rules_version="v1",
-        script_version="s1",
-    )
