@@ -1,4 +1,5 @@
-"""`hotline simulate`: a what-if run of the routing rules on a roster, no Redis or database."""
+"""`hotline simulate`: a what-if run of the routing rules on a roster, no Redis, and no database
+unless the callers are learnt from the records (`--from-records`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from hotline.problems import InvalidFile
 from hotline.roster import Roster, parse_roster
 from hotline.routing.policy import Rules
 from hotline.routing.rules import load_rules
+from hotline.whatif import Scenario
 
 
 def _read(path: Path, what: str) -> str:
@@ -48,6 +50,42 @@ def _load(rules_path: Path, roster_path: Path) -> tuple[Rules, Roster]:
     return rules, roster
 
 
+def _from_records(rules: Rules, roster: Roster) -> Scenario:
+    import os
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hotline.records.db import make_engine, make_sessionmaker
+    from hotline.services.dry_run import (
+        LEARN_DAYS,
+        MIN_LEARN_CALLS,
+        MIN_LEARN_DAYS,
+        learnt_scenario,
+    )
+
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        raise click.UsageError("--from-records reads the call records: set DATABASE_URL")
+    engine = make_engine(url)
+    try:
+        learnt = learnt_scenario(
+            make_sessionmaker(engine), rules, roster.timezone, now=dt.datetime.now(dt.UTC)
+        )
+    except SQLAlchemyError as exc:
+        click.echo(f"cannot read the call records: {exc.__class__.__name__}: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    if learnt is None:
+        click.echo(
+            f"the last {LEARN_DAYS} days of records hold under {MIN_LEARN_DAYS} days or under "
+            f"{MIN_LEARN_CALLS} calls that reached the queue: too few to learn callers from",
+            err=True,
+        )
+        sys.exit(1)
+    return learnt[0]
+
+
 @click.command()
 @click.option(
     "--rules",
@@ -71,6 +109,11 @@ def _load(rules_path: Path, roster_path: Path) -> tuple[Rules, Roster]:
     default=None,
     help="Calls per hour and the callers' mix (YAML); default: a crisis-line profile.",
 )
+@click.option(
+    "--from-records",
+    is_flag=True,
+    help="Learn the callers from the last four weeks of call records (DATABASE_URL).",
+)
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--start", default=None, help="First day, YYYY-MM-DD (default: a fixed Monday).")
 @click.option(
@@ -86,6 +129,7 @@ def simulate(
     roster_path: Path,
     days: int,
     arrivals_path: Path | None,
+    from_records: bool,
     seed: int,
     start: str | None,
     chart_path: Path,
@@ -107,6 +151,10 @@ def simulate(
             scenario = parse_scenario(text, str(arrivals_path), rules)
         except InvalidFile as exc:
             _refuse(exc, "arrivals file")
+    if from_records:
+        if arrivals_path is not None:
+            raise click.UsageError("--arrivals and --from-records: give one")
+        scenario = _from_records(rules, roster)
     first = None
     if start is not None:
         try:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from hotline.live.presence import Presence
 from hotline.records.roster import load_roster
 from hotline.routing.explain import Caller, DryRun, explain
@@ -70,7 +72,7 @@ class Learnt:
 
 
 def learnt_scenario(
-    runtime: Runtime, rules: Rules, timezone: str, *, now: dt.datetime
+    sessions: sessionmaker[Session], rules: Rules, timezone: str, *, now: dt.datetime
 ) -> tuple[Scenario, Learnt] | None:
     """Callers as the records show them: the last four weeks' calls that reached the queue,
     by hour of the week, with their mix of tiers, languages and topics and their talk time
@@ -81,7 +83,7 @@ def learnt_scenario(
 
     rows = [
         row
-        for row in past_arrivals(runtime.sessions, now - dt.timedelta(days=LEARN_DAYS))
+        for row in past_arrivals(sessions, now - dt.timedelta(days=LEARN_DAYS))
         if row[1] in rules.languages and row[2] in rules.specialties and row[3] in rules.tiers
     ]
     if len(rows) < MIN_LEARN_CALLS or now - rows[0][0] < dt.timedelta(days=MIN_LEARN_DAYS):
@@ -116,7 +118,7 @@ def simulate_edit(
     current = publishing.in_force(runtime, versions.RULES).text
     moment = now or dt.datetime.now(dt.UTC)
     learnt = learnt_scenario(
-        runtime, parse_rules(current, "current rules"), roster.timezone, now=moment
+        runtime.sessions, parse_rules(current, "current rules"), roster.timezone, now=moment
     )
     scenario, source = learnt if learnt else (None, None)
     return compare(current, proposed_text, roster, days=days, scenario=scenario), source

@@ -128,3 +128,60 @@ def test_a_missing_file_is_named(env: dict[str, str], tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["simulate", "--roster", str(missing)], env=env)
     assert result.exit_code == 1
     assert f"{missing}:1: cannot read the roster" in result.output
+
+
+def _records_db(sqlite_template: Path, tmp_path: Path, nights: int) -> str:
+    """A database whose records hold twenty queued calls a night for `nights` nights."""
+    import datetime as dt
+    import shutil
+
+    from hotline.records.calls import save_record
+    from hotline.records.db import make_engine, make_sessionmaker
+    from tests.support.records import answered
+
+    db = tmp_path / "records.db"
+    shutil.copy(sqlite_template, db)
+    url = f"sqlite:///{db}"
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    night = dt.datetime.now(dt.UTC).replace(hour=2, minute=0, second=0, microsecond=0)
+    for day in range(1, nights + 1):
+        for n in range(20):
+            started = night - dt.timedelta(days=day, minutes=-3 * n)
+            save_record(sessions, answered(f"r{day}-{n}", started, language="zh"))
+    engine.dispose()
+    return url
+
+
+def test_the_callers_can_be_learnt_from_the_call_records(
+    env: dict[str, str], tmp_path: Path, sqlite_template: Path
+) -> None:
+    env["DATABASE_URL"] = _records_db(sqlite_template, tmp_path, nights=14)
+    result = CliRunner().invoke(
+        main, ["simulate", "--roster", ROSTER, "--days", "7", "--from-records", "--json"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["scenario"].startswith("280 past calls from ")
+    overall = report["overall"]["calls"]
+    assert 100 <= overall <= 180, "a week of twenty calls a night, not the default 700"
+
+
+def test_too_few_records_to_learn_from_are_refused(
+    env: dict[str, str], tmp_path: Path, sqlite_template: Path
+) -> None:
+    env["DATABASE_URL"] = _records_db(sqlite_template, tmp_path, nights=3)
+    result = CliRunner().invoke(main, ["simulate", "--roster", ROSTER, "--from-records"], env=env)
+    assert result.exit_code == 1
+    assert "too few to learn callers from" in result.output
+
+
+def test_learning_from_records_needs_a_database(env: dict[str, str]) -> None:
+    none = {**env, "DATABASE_URL": ""}
+    result = CliRunner().invoke(main, ["simulate", "--roster", ROSTER, "--from-records"], env=none)
+    assert result.exit_code == 2 and "DATABASE_URL" in result.output
+    unreachable = {**env, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none"}
+    result = CliRunner().invoke(
+        main, ["simulate", "--roster", ROSTER, "--from-records"], env=unreachable
+    )
+    assert result.exit_code == 1 and "cannot read the call records" in result.output
