@@ -51,10 +51,9 @@ def _load(rules_path: Path, roster_path: Path) -> tuple[Rules, Roster]:
 
 
 def _from_records(rules: Rules, roster: Roster) -> Scenario:
-    import os
-
     from sqlalchemy.exc import SQLAlchemyError
 
+    from hotline.config import records_url
     from hotline.records.db import make_engine, make_sessionmaker
     from hotline.services.dry_run import (
         LEARN_DAYS,
@@ -63,7 +62,7 @@ def _from_records(rules: Rules, roster: Roster) -> Scenario:
         learnt_scenario,
     )
 
-    url = os.environ.get("DATABASE_URL", "").strip()
+    url = records_url()
     if not url:
         raise click.UsageError("--from-records reads the call records: set DATABASE_URL")
     engine = make_engine(url)

@@ -147,6 +147,12 @@ def file_paths(environ: Mapping[str, str] | None = None) -> tuple[Path, Path]:
     )
 
 
+def records_url(environ: Mapping[str, str] | None = None) -> str:
+    """DATABASE_URL alone (empty when unset): reading the call records needs no secrets."""
+    env = os.environ if environ is None else environ
+    return env.get("DATABASE_URL", "").strip()
+
+
 def _local_keys(var_dir: Path, given: dict[str, str]) -> dict[str, str]:
     """Keys set in the environment win; the rest are made once and kept in var/dev-keys.json."""
     path = var_dir / "dev-keys.json"

@@ -63,7 +63,7 @@ def init_app(app: Flask) -> None:
 
 # Catalog upkeep. Each domain is one .po per language, extracted from its own sources, so two
 # people adding pages edit two files: "messages" (sign-in, console, shared templates) and
-# "supervisor" (the supervisor and admin pages). `python -m hotline.web.i18n [DOMAIN...]`
+# "supervisor" (the supervisor and admin pages). `scripts/translations [DOMAIN...]`
 # re-extracts the domains named (all by default), adds new strings to the .po
 # (untranslated), drops vanished ones and compiles the .mo; tests/unit/web/test_catalog.py
 # fails while a string is untranslated or a .mo is stale.
@@ -137,15 +137,3 @@ def update_catalogs(domains: Iterable[str] = DOMAINS) -> list[str]:
                 write_mo(handle, catalog)
             missing += [f"{locale}/{domain}: {m.id}" for m in catalog if m.id and not m.string]
     return missing
-
-
-if __name__ == "__main__":
-    import sys
-
-    chosen = sys.argv[1:] or list(DOMAINS)
-    unknown = [d for d in chosen if d not in DOMAINS]
-    if unknown:
-        sys.exit(f"unknown domain(s) {unknown}; known: {list(DOMAINS)}")
-    left = update_catalogs(chosen)
-    print("\n".join(left) or "every string is translated")
-    sys.exit(1 if left else 0)

@@ -28,7 +28,8 @@ def test_every_marked_string_has_a_translation(locale: str, domain: str) -> None
     catalog = _catalog(locale, domain)
     translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
     assert sorted(wanted - translated) == [], (
-        f"untranslated in {po_path(locale, domain)}; run `python -m hotline.web.i18n {domain}`"
+        f"untranslated in {po_path(locale, domain)}; "
+        f"run `.venv/bin/python scripts/translations {domain}`"
     )
 
 
@@ -50,4 +51,5 @@ def test_the_compiled_catalog_is_the_current_one(locale: str, domain: str) -> No
     with po.with_suffix(".mo").open("rb") as handle:
         compiled = {m.id: m.string for m in read_mo(handle) if m.id}
     source = {m.id: m.string for m in _catalog(locale, domain) if m.id and m.string}
-    assert compiled == source, f"{po.with_suffix('.mo')} is stale: run python -m hotline.web.i18n"
+    stale = f"{po.with_suffix('.mo')} is stale: run .venv/bin/python scripts/translations"
+    assert compiled == source, stale
