@@ -115,8 +115,10 @@ class CallStore:
 
     def live_since(self) -> float | None:
         """When this Redis began holding live calls (marked now if it was not yet)."""
-        mark_live_since(self.redis)
-        raw = self.redis.get(_SINCE)
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(_SINCE, now(), nx=True)
+        pipe.get(_SINCE)
+        _, raw = pipe.execute()
         return float(raw) if raw else None
 
     def create_once(self, call: LiveCall) -> bool:

@@ -17,10 +17,6 @@ class RedisWatch:
     def __init__(self) -> None:
         self._failed = True  # not known yet: the first call asks
 
-    @property
-    def suspect(self) -> bool:
-        return self._failed
-
     def failed(self) -> None:
         self._failed = True
 
