@@ -18,6 +18,8 @@ from flask import Flask, g, request
 from flask_babel import Babel, get_locale
 
 from hotline.services.users import LOCALES
+from hotline.web.dates import filters as date_filters
+from hotline.web.names import filters as name_filters
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 NAMES = {"en": "English", "zh_Hans": "简体中文"}
@@ -60,6 +62,10 @@ def init_app(app: Flask) -> None:
     def languages() -> dict[str, object]:
         return {"locale_names": NAMES, "current_locale": str(get_locale() or "en")}
 
+    # Codes by their names and times the reader's way, on every page (see names.py, dates.py).
+    app.jinja_env.filters.update(name_filters())
+    app.jinja_env.filters.update(date_filters())
+
 
 # Catalog upkeep. Each domain is one .po per language, extracted from its own sources, so two
 # people adding pages edit two files: "messages" (sign-in, console, shared templates) and
@@ -73,12 +79,15 @@ KEYWORDS = {
     "_l": None,
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
+    "lazy_pgettext": ((1, "c"), 2),
+    "_p": ((1, "c"), 2),
 }
 DOMAINS: dict[str, tuple[str, ...]] = {
     "messages": (
         "auth.py",
         "console.py",
         "i18n.py",
+        "names.py",
         "templates/*.html",
         "templates/console/*.html",
     ),

@@ -22,11 +22,11 @@ def _catalog(locale: str, domain: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("locale", "domain"), CASES)
 def test_every_marked_string_has_a_translation(locale: str, domain: str) -> None:
-    wanted = {m.id for m in template_for(domain) if m.id}
+    wanted = {(m.context or "", m.id) for m in template_for(domain) if m.id}
     if not wanted:
         pytest.skip(f"no sources for domain {domain} yet")
     catalog = _catalog(locale, domain)
-    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    translated = {(m.context or "", m.id) for m in catalog if m.id and m.string and not m.fuzzy}
     assert sorted(wanted - translated) == [], (
         f"untranslated in {po_path(locale, domain)}; "
         f"run `.venv/bin/python scripts/translations {domain}`"
@@ -49,7 +49,7 @@ def test_the_compiled_catalog_is_the_current_one(locale: str, domain: str) -> No
     if not po.exists():
         pytest.skip(f"no catalog for domain {domain} yet")
     with po.with_suffix(".mo").open("rb") as handle:
-        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
-    source = {m.id: m.string for m in _catalog(locale, domain) if m.id and m.string}
+        compiled = {(m.context, m.id): m.string for m in read_mo(handle) if m.id}
+    source = {(m.context, m.id): m.string for m in _catalog(locale, domain) if m.id and m.string}
     stale = f"{po.with_suffix('.mo')} is stale: run .venv/bin/python scripts/translations"
     assert compiled == source, stale
