@@ -86,20 +86,27 @@ def best_call_for(
 ) -> WaitingCall | None:
     """The call a newly free counselor should be offered: the one `plan` would give them.
 
-    Strict tier order, then oldest first; None if no waiting call may go to them now.
+    Strict tier order, then oldest first; None if no waiting call may go to them now. A
+    counselor in wrap-up is considered only for callers on the line of the tiers the rules'
+    `offer.wrap_up_yields_to` names (as `plan` would, were nobody available for them).
     """
-    if counselor.state is not CounselorState.AVAILABLE:
+    pausing = counselor.state is CounselorState.WRAP_UP
+    if counselor.state is not CounselorState.AVAILABLE and not pausing:
         return None
+    yields_to = rules.offer.wrap_up_yields_to
     ranks: dict[int, list[str]] = {}
     for tier in index.tiers():
-        ranks.setdefault(rules.tier_rank(tier), []).append(tier)
+        if not pausing or rules.tier_for(tier).name in yields_to:
+            ranks.setdefault(rules.tier_rank(tier), []).append(tier)
     for rank in sorted(ranks):
         best: Entry | None = None
         for tier in ranks[rank]:
             max_wait = rules.tier_for(tier).max_wait
             mine = index.preferring(counselor.counselor_id, tier)
             for bucket in (mine, *index.buckets(tier)):
-                found = _first_for(now, counselor, bucket, max_wait, rules, on_call, bucket is mine)
+                found = _first_for(
+                    now, counselor, bucket, max_wait, rules, on_call, bucket is mine, pausing
+                )
                 if found is not None and (best is None or found[:2] < best[:2]):
                     best = found
         if best is not None:
@@ -115,6 +122,7 @@ def _first_for(
     rules: Rules,
     on_call: OnCallSummary,
     mixed: bool = False,
+    on_the_line: bool = False,
 ) -> Entry | None:
     """The oldest call in `bucket` `counselor` may take, or None.
 
@@ -122,11 +130,14 @@ def _first_for(
     counselor (recent arrivals only, so few). The first call left decides for the bucket:
     a younger one is no more relaxed; calls preferring `counselor` are in their own bucket.
     That one is `mixed` (any language and topic), so it is read on until a call fits; all
-    fit unless `on_call` is stale, as the free counselor is on call.
+    fit unless `on_call` is stale, as the free counselor is on call. With `on_the_line`,
+    callbacks are passed over (nobody waits on them for a counselor in wrap-up).
     """
     start = bisect.bisect_left(bucket, True, key=lambda e: now - e[0] < max_wait)
     for i in range(start, len(bucket)):
         call = bucket[i][2]
+        if on_the_line and call.callback:
+            continue
         standing = assess(now, call, rules, on_call)
         if standing.preferred_only and call.preferred_counselor != counselor.counselor_id:
             continue

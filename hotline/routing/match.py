@@ -14,7 +14,15 @@ from hotline.routing.snapshot import (
     on_call_summary,
 )
 
-__all__ = ["Counselor", "CounselorState", "Offer", "Plan", "WaitingCall", "plan"]
+__all__ = [
+    "Counselor",
+    "CounselorState",
+    "Offer",
+    "Plan",
+    "WaitingCall",
+    "plan",
+    "yields_wrap_up",
+]
 
 
 @dataclass(frozen=True)
@@ -41,35 +49,63 @@ def plan(
 ) -> Plan:
     """Offers for every call someone can take now, and the calls that must overflow.
 
-    `rules` are the rules in force; with `rules_for`, each call's relaxation steps and
-    max_wait come from the version it entered with (its `rules_version`), so publishing
-    new rules never changes the deal a waiting caller already has.
+    `rules` are the rules in force; with `rules_for`, each call's relaxation steps,
+    max_wait and wrap-up yielding come from the version it entered with (its
+    `rules_version`), so publishing new rules never changes the deal a waiting caller
+    already has.
 
     Calls are served in strict order (tier, entered_at), each by the longest-idle eligible
-    available counselor left, so an urgent caller is never passed over. Cost is
-    O(calls x counselors): for a big queue use `index.best_call_for` per free counselor.
+    available counselor left, so an urgent caller is never passed over. A caller on the
+    line whose tier the rules' `offer.wrap_up_yields_to` names, and whom no available
+    counselor may take, goes to an eligible counselor in wrap-up (the one whose wrap-up
+    ends soonest): a person in danger is not kept waiting behind paperwork. No other call
+    ever takes a counselor out of wrap-up. Cost is O(calls x counselors): for a big queue
+    use `index.best_call_for` per free counselor.
     """
     roster = list(counselors)
     on_call = on_call_summary(roster)
     available = {c.counselor_id: c for c in reversed(roster) if c.state is CounselorState.AVAILABLE}
     free = sorted(available.values(), key=lambda c: (c.idle_since, c.counselor_id))
-    calls: dict[str, tuple[Standing, WaitingCall]] = {}
+    wrapping = {
+        c.counselor_id: c
+        for c in reversed(roster)
+        if c.state is CounselorState.WRAP_UP and c.counselor_id not in available
+    }
+    pausable = sorted(wrapping.values(), key=_wrap_up_order)
+    calls: dict[str, tuple[Standing, WaitingCall, Rules]] = {}
     for call in waiting:
         if call.call_id not in calls:
             own = rules_for(call.rules_version) if rules_for is not None else rules
-            calls[call.call_id] = (assess(now, call, own, on_call), call)
+            calls[call.call_id] = (assess(now, call, own, on_call), call, own)
     order = sorted(calls.values(), key=lambda sc: (sc[0].rank, sc[1].entered_at, sc[1].call_id))
     offers: list[Offer] = []
     overflows: list[str] = []
     due: list[float] = []
-    for standing, call in order:
+    for standing, call, own in order:
         if standing.overflow:
             overflows.append(call.call_id)
             continue
         chosen = next((c for c in free if may_take(c, call, standing)), None)
         if chosen is not None:
             free.remove(chosen)
+        elif yields_wrap_up(call, own):
+            chosen = next((c for c in pausable if may_take(c, call, standing)), None)
+            if chosen is not None:
+                pausable.remove(chosen)
+        if chosen is not None:
             offers.append(Offer(call.call_id, chosen.counselor_id, standing.step_index))
         elif standing.next_due is not None:
             due.append(standing.next_due)
     return Plan(tuple(offers), tuple(overflows), min(due, default=None))
+
+
+def yields_wrap_up(call: WaitingCall, rules: Rules) -> bool:
+    """Whether `call` may take a counselor out of wrap-up: a caller on the line (a callback
+    has nobody waiting on it) of a tier the rules name in `offer.wrap_up_yields_to`."""
+    return not call.callback and rules.tier_for(call.tier).name in rules.offer.wrap_up_yields_to
+
+
+def _wrap_up_order(c: Counselor) -> tuple[float, float, str]:
+    """Whose wrap-up to pause first: the one nearest its end (least left undone)."""
+    until = c.wrap_up_until if c.wrap_up_until is not None else float("inf")
+    return (until, c.idle_since, c.counselor_id)

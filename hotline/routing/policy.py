@@ -69,6 +69,8 @@ class OfferPolicy:
     accept_key: str
     max_no_answer: int  # misses in a row before the counselor is set away
     wrap_up: int
+    # Tiers whose calls may be offered to a counselor in wrap-up (their notes wait).
+    wrap_up_yields_to: frozenset[str] = frozenset({"imminent"})
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,9 @@ class CallbackPolicy:
     retry_backoff: tuple[int, ...]  # seconds before attempt 2, 3, ...; the last one repeats
     voicemail_message: str  # names neither the hotline nor the topic; may be empty
     key: str = "1"  # pressed on hold to be called back instead of waiting
+    # Tiers whose callers the hold loop offers a callback; a caller in danger is kept on
+    # the line unless their tier is named here.
+    offer_to: frozenset[str] = frozenset({"urgent", "standard"})
 
     def in_window(self, local: dt.time) -> bool:
         if self.window_from <= self.window_to:

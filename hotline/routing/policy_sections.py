@@ -10,6 +10,7 @@ from hotline.routing.policy import (
     FREQUENT_CALLER_ACTIONS,
     SPECIALTY_IDS,
     STRATEGIES,
+    TIER_NAMES,
     CallbackPolicy,
     CounselorChoice,
     FrequentCallerPolicy,
@@ -34,7 +35,8 @@ def read_counselor_choice(r: FieldReader) -> CounselorChoice | None:
 
 def read_offer(r: FieldReader) -> OfferPolicy | None:
     path: Path = ("offer",)
-    r.mapping(path, optional=("ring_timeout", "accept_key", "max_no_answer", "wrap_up"))
+    keys = ("ring_timeout", "accept_key", "max_no_answer", "wrap_up", "wrap_up_yields_to")
+    r.mapping(path, optional=keys)
     ring_timeout = r.integer((*path, "ring_timeout"), minimum=5, default=20)
     key_value = r.raw((*path, "accept_key"))
     if isinstance(key_value, int) and not isinstance(key_value, bool) and 0 <= key_value <= 9:
@@ -43,9 +45,20 @@ def read_offer(r: FieldReader) -> OfferPolicy | None:
         accept_key = r.text((*path, "accept_key"), "1", "[0-9]", 'one digit, like "1"')
     max_no_answer = r.integer((*path, "max_no_answer"), minimum=1, default=2)
     wrap_up = r.integer((*path, "wrap_up"), default=120)
+    yields_to = read_tiers(r, (*path, "wrap_up_yields_to"), default=("imminent",))
     if ring_timeout is None or accept_key is None or max_no_answer is None or wrap_up is None:
         return None
-    return OfferPolicy(ring_timeout, accept_key, max_no_answer, wrap_up)
+    if yields_to is None:
+        return None
+    return OfferPolicy(ring_timeout, accept_key, max_no_answer, wrap_up, yields_to)
+
+
+def read_tiers(r: FieldReader, path: Path, default: tuple[str, ...]) -> frozenset[str] | None:
+    """A list of tier names (`[]`: none); `default` when the key is left out."""
+    if not r.present(path):
+        return frozenset(default)
+    names = r.names(path, TIER_NAMES, "tier")
+    return frozenset(names) if names is not None else None
 
 
 def read_overflow(r: FieldReader) -> OverflowPolicy | None:
@@ -60,7 +73,7 @@ def read_overflow(r: FieldReader) -> OverflowPolicy | None:
 
 def read_callbacks(r: FieldReader, specialties: Mapping[str, str]) -> CallbackPolicy | None:
     path: Path = ("callbacks",)
-    keys = ("window", "max_attempts", "retry_backoff", "voicemail_message", "key")
+    keys = ("window", "max_attempts", "retry_backoff", "voicemail_message", "key", "offer_to")
     r.mapping(path, optional=keys)
     window: Path = (*path, "window")
     r.mapping(window, ("from", "to"))
@@ -87,11 +100,12 @@ def read_callbacks(r: FieldReader, specialties: Mapping[str, str]) -> CallbackPo
                 )
                 break
     key = r.text((*path, "key"), "1", pattern=r"[0-9*#]", hint="one key: 0-9, * or #")
+    offer_to = read_tiers(r, (*path, "offer_to"), default=("urgent", "standard"))
     if start is None or end is None or attempts is None or backoff is None or message is None:
         return None
-    if key is None:
+    if key is None or offer_to is None:
         return None
-    return CallbackPolicy(start, end, attempts, backoff, message, key)
+    return CallbackPolicy(start, end, attempts, backoff, message, key, offer_to)
 
 
 def read_backoff(r: FieldReader, path: Path, attempts: int) -> tuple[int, ...] | None:

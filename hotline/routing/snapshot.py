@@ -18,7 +18,8 @@ class CounselorState(enum.StrEnum):
     OFF_SHIFT = "off_shift"
 
 
-# On call: working this shift, even if busy right now. Only AVAILABLE may be offered a call.
+# On call: working this shift, even if busy right now. Only AVAILABLE may be offered a
+# call, and WRAP_UP too for a tier the rules' `offer.wrap_up_yields_to` names.
 ON_CALL_STATES = frozenset(
     {
         CounselorState.AVAILABLE,
@@ -52,6 +53,7 @@ class Counselor:
     specialties: frozenset[str]  # "general" is implied for everyone
     state: CounselorState
     idle_since: float
+    wrap_up_until: float | None = None  # in WRAP_UP: when it ends (None: not known)
 
     def knows(self, topic: str) -> bool:
         return topic == GENERAL or topic in self.specialties

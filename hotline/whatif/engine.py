@@ -55,6 +55,8 @@ class Desk:
     token: int = 0  # the offer in progress; a stale event carries an older token
     call_id: str | None = None
     offered: WaitingCall | None = None
+    wrap_up_until: float | None = None  # in WRAP_UP: when it ends
+    wrap_up_left: float = 0.0  # a wrap-up paused for a caller in danger: done after that call
     since: float = 0.0
     seconds: dict[CounselorState, float] = field(default_factory=dict)
 
@@ -67,7 +69,10 @@ class Desk:
 
     def snapshot(self) -> Counselor:
         s = self.staff
-        return Counselor(s.counselor_id, s.languages, s.specialties, self.state, self.idle_since)
+        until = self.wrap_up_until if self.state is CounselorState.WRAP_UP else None
+        return Counselor(
+            s.counselor_id, s.languages, s.specialties, self.state, self.idle_since, until
+        )
 
 
 @dataclass
@@ -163,16 +168,31 @@ class Simulation:
         elif kind is Kind.MISS:
             self.miss(now, desk)
         elif kind is Kind.TALK_END:
-            desk.move(CounselorState.WRAP_UP, now, self.horizon)
-            self.push(now + self.rules.offer.wrap_up, Kind.FREE, desk.staff.counselor_id, token)
+            self.wrap_up(now, desk, self.rules.offer.wrap_up + desk.wrap_up_left)
         elif kind is Kind.FREE:
             self.free(now, desk)
         elif kind is Kind.BACK and desk.state is CounselorState.AWAY:
             desk.misses = 0
             self.free(now, desk)
 
+    def wrap_up(self, now: float, desk: Desk, seconds: float) -> None:
+        """Wrap-up (with any paused one's time left added), then free."""
+        desk.wrap_up_left, desk.wrap_up_until = 0.0, now + seconds
+        desk.move(CounselorState.WRAP_UP, now, self.horizon)
+        self.push(now + seconds, Kind.FREE, desk.staff.counselor_id, desk.token)
+
+    def release(self, now: float, desk: Desk) -> None:
+        """An offer ended unanswered: back to the wrap-up it paused, if any, else free."""
+        if desk.wrap_up_left <= 0:
+            self.free(now, desk)
+            return
+        desk.call_id, desk.offered = None, None
+        desk.token += 1
+        self.wrap_up(now, desk, desk.wrap_up_left)
+
     def free(self, now: float, desk: Desk) -> None:
         desk.call_id, desk.offered = None, None
+        desk.wrap_up_left, desk.wrap_up_until = 0.0, None
         desk.token += 1
         state = CounselorState.AVAILABLE if desk.working else CounselorState.OFF_SHIFT
         desk.move(state, now, self.horizon)
@@ -191,7 +211,7 @@ class Simulation:
         caller = outcome.caller
         ringing = next((d for d in self.desks.values() if d.call_id == caller.call_id), None)
         if ringing is not None:  # hung up while a counselor was being rung: ring stops
-            self.free(now, ringing)
+            self.release(now, ringing)
         elif self.callback_offered(now, caller):
             outcome.result, outcome.left_at, outcome.callback = "callback", now, "waiting"
             self.waiting[caller.call_id] = WaitingCall(
@@ -233,8 +253,13 @@ class Simulation:
                 self.push(at, Kind.DUE, "")
 
     def offer(self, now: float, call: WaitingCall, desk: Desk) -> None:
-        """Ring the counselor: they accept after a few seconds, or miss at ring_timeout."""
+        """Ring the counselor: they accept after a few seconds, or miss at ring_timeout.
+
+        A counselor in wrap-up (the rules let this call's tier interrupt it) keeps what was
+        left of it for after this call, as the live service does."""
         self.offers += 1
+        if desk.state is CounselorState.WRAP_UP and desk.wrap_up_until is not None:
+            desk.wrap_up_left = max(0.0, desk.wrap_up_until - now)
         desk.token += 1
         desk.call_id, desk.offered = call.call_id, call
         desk.move(CounselorState.RINGING, now, self.horizon)
@@ -287,7 +312,7 @@ class Simulation:
             self.push(now + self.scenario.counselors.away_for, Kind.BACK, desk.staff.counselor_id,
                       desk.token)  # fmt: skip
         else:
-            self.free(now, desk)
+            self.release(now, desk)
 
     def requeue_callback(self, now: float, outcome: Outcome) -> None:
         c = outcome.caller

@@ -119,7 +119,8 @@ def test_offers_are_one_to_one_to_available_eligible_counselors(
     assert not set(call_ids) & set(result.overflows)
     for offer in result.offers:
         c, call = by_id[offer.counselor_id], call_by_id[offer.call_id]
-        assert c.state is AVAILABLE
+        in_danger = call.tier == "imminent" and not call.callback
+        assert c.state is AVAILABLE or (c.state is CounselorState.WRAP_UP and in_danger)
         assert reference_eligible(NOW, call, c, roster)
     expected_overflows = {k.call_id for k in calls if reference_overflow(NOW, k, roster)}
     assert set(result.overflows) == expected_overflows
@@ -187,12 +188,13 @@ def test_relaxation_only_widens_eligibility(
 def test_plan_and_queue_index_pick_the_same_call(
     roster: list[Counselor], calls: list[WaitingCall], data: st.DataObject
 ) -> None:
-    free = [c for c in roster if c.state is AVAILABLE]
+    offerable = (AVAILABLE, CounselorState.WRAP_UP)
+    free = [c for c in roster if c.state in offerable]
     if not free:
         return
     chosen = data.draw(st.sampled_from(free))
-    # Everyone else who is free is busy now: same people on call, one free counselor.
-    solo = [c if c is chosen or c.state is not AVAILABLE else _ringing(c) for c in roster]
+    # Everyone else who could be offered is busy now: same people on call, one who may be.
+    solo = [c if c is chosen or c.state not in offerable else _ringing(c) for c in roster]
     offers = make_plan(calls, solo).offers
     decoys = [
         WaitingCall(f"decoy{i}", k.tier, k.entered_at - 1, "en", "general")

@@ -247,6 +247,37 @@ def test_every_problem_is_reported_at_once() -> None:
     assert str(problems[0]).startswith("rules.yaml:1: ")
 
 
+def test_wrap_up_yields_to_danger_by_default_and_the_list_is_the_supervisors() -> None:
+    shipped, minimal = load_rules(SHIPPED), parse_rules(VALID)
+    assert shipped.offer.wrap_up_yields_to == frozenset({"imminent"})
+    assert minimal.offer.wrap_up_yields_to == frozenset({"imminent"})
+    off = parse_rules(VALID + "offer: {wrap_up_yields_to: []}\n")
+    assert off.offer.wrap_up_yields_to == frozenset()
+    wide = parse_rules(VALID + "offer: {wrap_up_yields_to: [imminent, urgent]}\n")
+    assert wide.offer.wrap_up_yields_to == frozenset({"imminent", "urgent"})
+
+
+def test_a_caller_in_danger_is_not_offered_a_callback_unless_the_rules_say_so() -> None:
+    assert load_rules(SHIPPED).callbacks.offer_to == frozenset({"urgent", "standard"})
+    assert parse_rules(VALID).callbacks.offer_to == frozenset({"urgent", "standard"})
+    text = VALID.replace("  voicemail_message", "  offer_to: [imminent]\n  voicemail_message")
+    assert parse_rules(text).callbacks.offer_to == frozenset({"imminent"})
+
+
+def test_tier_lists_are_checked_with_their_lines() -> None:
+    text = (
+        VALID.replace('  voicemail_message: ""', '  voicemail_message: ""\n  offer_to: urgent')
+        + "offer:\n  wrap_up: 60\n  wrap_up_yields_to: [imminent, danger, imminent]\n"
+    )
+    problems = problems_in(text)
+    assert sorted((p.line, p.where, p.message.split(" (")[0]) for p in problems) == [
+        (line_of(text, "offer_to"), "callbacks.offer_to", "must be a list, not text 'urgent'"),
+        (line_of(text, "wrap_up_yields_to"), "offer.wrap_up_yields_to[1]", "unknown tier 'danger'"),
+        (line_of(text, "wrap_up_yields_to"), "offer.wrap_up_yields_to[2]",
+         "tier 'imminent' listed twice"),
+    ]  # fmt: skip
+
+
 def test_yaml_syntax_error_names_its_line() -> None:
     text = VALID.replace("  urgent:\n", "  urgent:\n   - [\n")
     problem = only_problem(text)
