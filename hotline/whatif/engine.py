@@ -225,6 +225,8 @@ class Simulation:
     def callback_offered(self, now: float, caller: Caller) -> bool:
         """As the hold loop does: after callback_offer_after, with the window open an hour
         more where the caller is (taken here as the roster's time zone)."""
+        if caller.tier not in self.rules.callbacks.offer_to:
+            return False  # a caller in danger is kept on the line
         if now - caller.at < self.rules.overflow.callback_offer_after:
             return False
         if caller.luck[0] >= self.scenario.callers.callback_take_up:
@@ -253,7 +255,8 @@ class Simulation:
                 self.push(at, Kind.DUE, "")
 
     def offer(self, now: float, call: WaitingCall, desk: Desk) -> None:
-        """Ring the counselor: they accept after a few seconds, or miss at ring_timeout.
+        """Ring the counselor: they accept after a few seconds, or miss at ring_timeout (as
+        does one who would have taken longer than that to press the key).
 
         A counselor in wrap-up (the rules let this call's tier interrupt it) keeps what was
         left of it for after this call, as the live service does."""
@@ -265,8 +268,9 @@ class Simulation:
         desk.move(CounselorState.RINGING, now, self.horizon)
         model, ring = self.scenario.counselors, self.rules.offer.ring_timeout
         name = desk.staff.counselor_id
-        if self.rng.random() < model.answer_rate:
-            after = min(self.rng.uniform(*model.answer_after), ring - 1.0)
+        answers = self.rng.random() < model.answer_rate
+        after = self.rng.uniform(*model.answer_after)
+        if answers and after < ring:
             self.push(now + after, Kind.ANSWER, name, desk.token)
         else:
             self.push(now + ring, Kind.MISS, name, desk.token)

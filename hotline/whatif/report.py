@@ -6,12 +6,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from hotline.routing.policy import GENERAL, Rules
-from hotline.whatif import bound
+import hotline.whatif.bound as bound
+from hotline.routing.policy import GENERAL
 from hotline.whatif.engine import BUSY, WORKING, Desk, Outcome
 from hotline.whatif.erlang import Queue
-
-ALL = "all"
+from hotline.whatif.headline import TierHeadline
+from hotline.whatif.hours import HourFigures
+from hotline.whatif.run import Run, delay, mean, p90, ratio, waited
 
 
 @dataclass(frozen=True)
@@ -56,16 +57,6 @@ class ErlangFigures:
 
 
 @dataclass(frozen=True)
-class HourFigures:
-    hour: int  # local hour of the day
-    calls: int
-    mean_wait: float | None  # simulated, on hold
-    service_level: float | None
-    agents: float  # counselors on shift, average
-    erlang_mean_wait: float | None  # None if every such hour was overloaded
-
-
-@dataclass(frozen=True)
 class CounselorUse:
     name: str
     hours_on: float  # on shift (or finishing a call)
@@ -100,54 +91,7 @@ class Report:
     callbacks: CallbackFigures
     erlang: ErlangFigures
     hours: tuple[HourFigures, ...]
-
-
-def mean(values: Sequence[float]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
-def p90(values: Sequence[float]) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
-
-
-def ratio(a: float | None, b: float | None) -> float | None:
-    return a / b if a is not None and b is not None and b > 0 else None
-
-
-def waited(o: Outcome) -> float:
-    assert o.left_at is not None, "the run sets left_at for every caller"
-    return o.left_at - o.caller.at
-
-
-def delay(o: Outcome) -> float:
-    """Time in the queue before the offer that was answered (or before they left the line):
-    the wait Erlang C counts, as ringing is part of the handle time there."""
-    if o.result == "answered" and o.offered_at is not None:
-        return o.offered_at - o.caller.at
-    return waited(o)
-
-
-@dataclass(frozen=True)
-class Run:
-    """What a finished simulation hands to the summary."""
-
-    rules: Rules
-    outcomes: Sequence[Outcome]
-    desks: Sequence[Desk]
-    queues: Sequence[Queue]  # Erlang C, one per simulated hour
-    local_hours: Sequence[int]  # local hour of the day of each simulated hour
-    agents: Sequence[float]  # counselors on shift, average, per simulated hour
-    handle: float
-    handle_cv: float
-
-    def target(self, o: Outcome) -> int:
-        return self.rules.tier_for(o.caller.tier).answer_within
-
-    def queue(self, o: Outcome) -> Queue:
-        return self.queues[o.caller.hour]
+    headline: tuple[TierHeadline, ...]  # each tier, then all: beside the pooled ideal
 
 
 def tier_figures(run: Run, tier: str, calls: list[Outcome]) -> TierFigures:
@@ -204,25 +148,6 @@ def erlang_figures(run: Run) -> ErlangFigures:
         period_mean_wait=period.mean_wait,
         period_wait_ratio=ratio(mean([delay(o) for o in calls]), period.mean_wait),
     )
-
-
-def hour_figures(run: Run) -> tuple[HourFigures, ...]:
-    out = []
-    for hour in range(24):
-        calls = [o for o in run.outcomes if run.local_hours[o.caller.hour] == hour]
-        slots = [h for h, local in enumerate(run.local_hours) if local == hour]
-        answered = [o for o in calls if o.result == "answered" and waited(o) <= run.target(o)]
-        out.append(
-            HourFigures(
-                hour=hour,
-                calls=len(calls),
-                mean_wait=mean([waited(o) for o in calls]),
-                service_level=len(answered) / len(calls) if calls else None,
-                agents=mean([run.agents[h] for h in slots]) or 0.0,
-                erlang_mean_wait=bound.mean_wait(run.queue(o) for o in calls),
-            )
-        )
-    return tuple(out)
 
 
 def counselor_use(desk: Desk, outcomes: Sequence[Outcome]) -> CounselorUse:

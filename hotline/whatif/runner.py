@@ -10,21 +10,24 @@ from zoneinfo import ZoneInfo
 from hotline.roster import Roster
 from hotline.routing.policy import Rules
 from hotline.routing.rules import parse_rules
-from hotline.whatif.arrivals import generate, hourly_rates
+from hotline.whatif.arrivals import Caller, generate, hourly_rates
 from hotline.whatif.bound import hourly_queues
 from hotline.whatif.engine import DRAIN, Simulation
+from hotline.whatif.erlang_a import ErlangA
+from hotline.whatif.headline import headline
+from hotline.whatif.hours import hour_figures
+from hotline.whatif.ideal import pooled_ideal
 from hotline.whatif.model import Scenario, default_scenario
 from hotline.whatif.report import (
     Report,
-    Run,
     callback_figures,
     counselor_use,
     erlang_figures,
-    hour_figures,
     match_rates,
     tier_figures,
 )
-from hotline.whatif.staff import on_shift_hours, staff_from
+from hotline.whatif.run import ALL, Run
+from hotline.whatif.staff import Staff, on_shift_hours, staff_from
 
 FIRST_MONDAY = dt.date(2025, 1, 6)  # a Monday far from a daylight-saving change
 
@@ -46,6 +49,15 @@ def handle_time(rules: Rules, scenario: Scenario) -> tuple[float, float]:
     return mean, math.sqrt(variance) / mean
 
 
+def mean_patience(scenario: Scenario) -> float:
+    """The callers' mean patience for Erlang A: the hang-up rate averaged over the tiers'
+    mix, turned back into seconds (inf when nobody ever hangs up)."""
+    patience = scenario.callers.patience
+    mix = scenario.profile.tiers.shares
+    rate = sum(share / patience.get(tier, math.inf) for tier, share in mix)
+    return 1.0 / rate if rate > 0 else math.inf
+
+
 def simulate(
     rules: Rules,
     roster: Roster,
@@ -55,40 +67,20 @@ def simulate(
     scenario: Scenario | None = None,
     start: dt.datetime | None = None,
 ) -> Report:
-    """Simulate `days` of calls on the rules and roster, from `start` (an aware time)."""
+    """Simulate `days` of calls on the rules and roster, from `start` (an aware time), and
+    the same callers again through the pooled ideal (`ideal.py`)."""
     if days < 1:
         raise ValueError("simulate at least one day")
     scenario = scenario or default_scenario(rules)
     begin = (start or default_start(roster.timezone)).astimezone(dt.UTC)
     hours = days * 24
-    horizon = hours * 3600.0
-    staff = staff_from(roster, begin, horizon + DRAIN)
+    staff = staff_from(roster, begin, hours * 3600.0 + DRAIN)
     callers = generate(scenario, begin, hours, roster.timezone, seed)
-    sim = Simulation(
-        rules,
-        scenario,
-        staff,
-        callers,
-        start=begin,
-        timezone=roster.timezone,
-        horizon=horizon,
-        seed=seed,
-    )
-    sim.run()
-    rates = hourly_rates(scenario.profile, begin, hours, roster.timezone)
-    agents = on_shift_hours(staff, hours)
-    handle, handle_cv = handle_time(rules, scenario)
-    zone = ZoneInfo(roster.timezone)
-    run = Run(
-        rules=rules,
-        outcomes=list(sim.outcomes.values()),
-        desks=list(sim.desks.values()),
-        queues=hourly_queues(rates, agents, handle),
-        local_hours=[(begin + dt.timedelta(hours=h)).astimezone(zone).hour for h in range(hours)],
-        agents=agents,
-        handle=handle,
-        handle_cv=handle_cv,
-    )
+    run, ideal = (
+        play(r, scenario, staff, callers, begin=begin, hours=hours, timezone=roster.timezone,
+             seed=seed)
+        for r in (rules, pooled_ideal(rules))
+    )  # fmt: skip
     tiers = tuple(
         tier_figures(run, tier, [o for o in run.outcomes if o.caller.tier == tier])
         for tier in rules.tier_order
@@ -97,6 +89,7 @@ def simulate(
     on = sum(u.hours_on for u in uses)
     busy = sum(u.hours_on * (u.utilisation or 0.0) for u in uses)
     language, specialty = match_rates(run)
+    zone = ZoneInfo(roster.timezone)
     return Report(
         days=days,
         seed=seed,
@@ -104,9 +97,9 @@ def simulate(
         timezone=roster.timezone,
         rules_version=rules.version,
         scenario=scenario.source,
-        offers=sim.offers,
+        offers=run.offers,
         tiers=tiers,
-        overall=tier_figures(run, "all", list(run.outcomes)),
+        overall=tier_figures(run, ALL, list(run.outcomes)),
         language_match=language,
         specialty_match=specialty,
         utilisation=busy / on if on > 0 else None,
@@ -114,6 +107,47 @@ def simulate(
         callbacks=callback_figures(run.outcomes),
         erlang=erlang_figures(run),
         hours=hour_figures(run),
+        headline=tuple(headline(run, ideal, tier) for tier in (*rules.tier_order, ALL)),
+    )
+
+
+def play(
+    rules: Rules,
+    scenario: Scenario,
+    staff: tuple[Staff, ...],
+    callers: list[Caller],
+    *,
+    begin: dt.datetime,
+    hours: int,
+    timezone: str,
+    seed: int,
+) -> Run:
+    """One pass of the callers through the simulator under `rules`."""
+    horizon = hours * 3600.0
+    sim = Simulation(
+        rules, scenario, staff, callers, start=begin, timezone=timezone, horizon=horizon, seed=seed
+    )
+    sim.run()
+    rates = hourly_rates(scenario.profile, begin, hours, timezone)
+    agents = on_shift_hours(staff, hours)
+    handle, handle_cv = handle_time(rules, scenario)
+    patience = mean_patience(scenario)
+    zone = ZoneInfo(timezone)
+    return Run(
+        rules=rules,
+        outcomes=list(sim.outcomes.values()),
+        desks=list(sim.desks.values()),
+        queues=hourly_queues(rates, agents, handle),
+        local_hours=[(begin + dt.timedelta(hours=h)).astimezone(zone).hour for h in range(hours)],
+        agents=agents,
+        handle=handle,
+        handle_cv=handle_cv,
+        erlang_a=[
+            ErlangA(math.ceil(n - 1e-9), rate / 3600, handle, patience)
+            for rate, n in zip(rates, agents, strict=True)
+        ],
+        patience=dict(scenario.callers.patience),
+        offers=sim.offers,
     )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from typing import Any
 
+from hotline.whatif.headline import TierHeadline
+from hotline.whatif.ideal import IDEAL_YIELDS
 from hotline.whatif.report import Report, TierFigures
+from hotline.whatif.run import ALL
 
 
 def percent(value: float | None) -> str:
@@ -63,6 +65,8 @@ def render(report: Report, *, rules_file: str = "", roster_file: str = "") -> st
             else []
         ),
         "",
+        *render_ideal(report),
+        "",
         f"conversations in the caller's language {percent(r.language_match)}; with a counselor "
         f"trained in the topic {percent(r.specialty_match)} (topics other than general)",
         f"offers made {r.offers}; callbacks asked {r.callbacks.requested}, reached "
@@ -101,8 +105,86 @@ def render(report: Report, *, rules_file: str = "", roster_file: str = "") -> st
     return "\n".join(lines)
 
 
+def _headline_row(h: TierHeadline) -> str:
+    r, i = h.rules, h.ideal
+    return (
+        f"{h.tier:<9} {r.calls:>6} {percent(r.service_level):>7} {percent(i.service_level):>7} "
+        f"{times(h.service_level_ratio):>6}  {percent(r.service_level_short_out):>7} "
+        f"{percent(i.service_level_short_out):>7}  {percent(r.p_wait):>7} {percent(i.p_wait):>7} "
+        f"{times(h.p_wait_ratio):>6}  {seconds(r.asa):>7} {seconds(i.asa):>7}  "
+        f"{percent(r.abandoned_share):>6} {percent(i.abandoned_share):>6}"
+    )
+
+
+def render_ideal(report: Report) -> list[str]:
+    """The rules beside the pooled ideal on the same calls, then Erlang A and C by hour."""
+    everyone = report.headline[-1].rules
+    lines = [
+        "Against the pooled ideal: the same callers again, every counselor on shift taking any "
+        "call at once,",
+        f"strict priority then age{IDEAL_YIELDS} (the best this roster could do):",
+        f"{'tier':<9} {'calls':>6} {'SL':>7} {'ideal':>7} {'ratio':>6}  {'SL*':>7} {'ideal*':>7}"
+        f"  {'P(wait)':>7} {'ideal':>7} {'ratio':>6}  {'ASA':>7} {'ideal':>7}  {'hung':>6} "
+        f"{'ideal':>6}",
+        *(_headline_row(h) for h in report.headline),
+        "SL: answered within the tier's answer_within, of all calls (hang-ups count against); "
+        "SL*: hang-ups under 5 s left out.",
+        "P(wait): not offered to a counselor the moment they joined. ASA: mean wait of the "
+        "answered. hung: patience ran out",
+        "(gone, or asked for a callback), of all calls.",
+        f"hang-ups {everyone.hung_up}, expected from the waits and the mean patience "
+        f"{everyone.expected_hung_up:.1f} ({percent(everyone.abandoned_share)} against "
+        f"{percent(everyone.expected_abandoned_share)} of calls)",
+        "",
+        "Hour by hour (local hour, all days), all pooled: the simulation beside Erlang A "
+        "(callers hang up) and Erlang C (nobody does)",
+        f"{'hour':>4} {'calls':>6} {'on shift':>8}  {'P(wait)':>7} {'ErlA':>6} {'ErlC':>6}  "
+        f"{'hung':>6} {'ErlA':>6}  {'queue':>7} {'ErlA':>7} {'ErlC':>7}",
+        *(
+            f"{h.hour:>4} {h.calls:>6} {h.agents:>8.1f}  {percent(h.p_wait):>7} "
+            f"{percent(h.erlang_a_p_wait):>6} {percent(h.erlang_p_wait):>6}  "
+            f"{percent(h.hung_up):>6} {percent(h.erlang_a_p_abandon):>6}  "
+            f"{seconds(h.queue_wait):>7} {seconds(h.erlang_a_mean_wait):>7} "
+            f"{seconds(h.erlang_mean_wait):>7}"
+            for h in report.hours
+            if h.calls
+        ),
+        "queue: wait until the counselor who answered was rung (ringing is handle time in "
+        "Erlang A and C), in every hour.",
+    ]
+    return lines
+
+
+def summary(report: Report) -> dict[str, Any]:
+    """The figures `hotline simulate --json` prints, and only those."""
+    everyone = report.headline[-1].rules
+    figures: dict[str, Any] = _clean(
+        {
+            "calls": everyone.calls,
+            "language_match": report.language_match,
+            "mean_wait_s": everyone.mean_wait,
+            "abandoned_share": everyone.abandoned_share,
+            "expected_abandoned_share": everyone.expected_abandoned_share,
+            "tiers": {
+                h.tier: {
+                    "calls": h.rules.calls,
+                    "service_level": h.rules.service_level,
+                    "ideal_service_level": h.ideal.service_level,
+                    "p_wait": h.rules.p_wait,
+                    "ideal_p_wait": h.ideal.p_wait,
+                    "erlang_a_p_wait": h.erlang_a_p_wait,
+                    "abandoned_share": h.rules.abandoned_share,
+                }
+                for h in report.headline
+                if h.tier != ALL
+            },
+        }
+    )
+    return figures
+
+
 def to_json(report: Report) -> str:
-    return json.dumps(_clean(dataclasses.asdict(report)), indent=2)
+    return json.dumps(summary(report), indent=2)
 
 
 def _clean(value: Any) -> Any:

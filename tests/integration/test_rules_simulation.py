@@ -46,6 +46,9 @@ def test_a_proposed_edit_is_simulated_beside_the_rules_in_force(
     row = page.split('data-sim-tier="standard"')[1].split("</tr>")[0]
     before, after = re.findall(r"<td>(\d+) → <strong>(\d+)</strong></td>", row)[-1]
     assert int(after) > int(before), "a shorter max_wait sends more standard callers on"
+    ideal = float(re.findall(r'data-sim="ideal-sl">([\d.]+)%', row)[0])
+    proposed = float(re.findall(r'data-sim="proposed-sl">([\d.]+)%', row)[0])
+    assert ideal >= proposed - 2, "the pooled ideal is the best this roster could do"
     assert "Published as version" not in page, "simulating publishes nothing"
     assert "Callers follow a usual crisis-line day" in page, "no records to learn from yet"
 
