@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from hotline.problems import InvalidFile, Problem
 from hotline.routing.explain import Caller, DryRun
@@ -22,6 +23,15 @@ from hotline.services.coverage import roster_zone
 from hotline.web.auth import current_user, login_required, runtime
 from hotline.web.supervisor import bp
 from hotline.web.supervisor.words import REQUIRES, STATES, TIERS, minutes, percent
+
+AUDIT_ACTIONS = {
+    "rules.seed": _l("Rules read from the file"),
+    "rules.publish": _l("Rules published"),
+    "rules.rollback": _l("Rules rolled back"),
+    "ivr.seed": _l("Scripts read from the files"),
+    "ivr.publish": _l("Scripts published"),
+    "ivr.rollback": _l("Scripts rolled back"),
+}
 
 
 @dataclass(frozen=True)
@@ -129,6 +139,7 @@ def _common(kind: str, source: Mapping[str, str], proposed: Rules | None) -> dic
         "current": publishing.in_force(rt, kind),
         "history": publishing.history(rt, kind, limit=20),
         "audit": publishing.audit_log(rt, limit=30),
+        "audit_actions": AUDIT_ACTIONS,
         "dry_caller": caller,
         "dry_at": at_text,
         "dry_roster": roster,
@@ -262,6 +273,7 @@ def scripts() -> ResponseReturnValue:
         current=publishing.in_force(rt, versions.IVR),
         history=publishing.history(rt, versions.IVR, limit=20),
         audit=publishing.audit_log(rt, limit=30),
+        audit_actions=AUDIT_ACTIONS,
     )
 
 

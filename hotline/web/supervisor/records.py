@@ -16,8 +16,7 @@ from hotline.services.coverage import roster_zone
 from hotline.services.roster_edit import counselors
 from hotline.web.auth import current_user, login_required, runtime
 from hotline.web.supervisor import bp
-from hotline.web.supervisor.words import OUTCOMES as OUTCOME_NAMES
-from hotline.web.supervisor.words import TIERS, minutes
+from hotline.web.supervisor.words import minutes
 
 FIELDS = ("since", "until", "language", "topic", "tier", "outcome", "counselor")
 
@@ -64,10 +63,8 @@ def records() -> ResponseReturnValue:
         found=found,
         args=kept,
         rules=rt.rules,
-        tiers=TIERS,
-        outcomes=OUTCOME_NAMES,
+        outcomes=OUTCOMES,
         people=counselors(rt),
-        zone=ZoneInfo(zone),
         zone_name=zone,
         minutes=minutes,
     )

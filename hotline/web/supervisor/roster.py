@@ -16,8 +16,6 @@ from hotline.services.presence import sync_roster
 from hotline.services.roster_edit import CounselorForm, FormErrors
 from hotline.web.auth import current_user, login_required, runtime
 from hotline.web.supervisor import bp
-from hotline.web.supervisor.words import DAYS
-from hotline.web.supervisor.words import ROLES as ROLE_NAMES
 
 
 def _actor() -> str:
@@ -43,7 +41,6 @@ def coverage() -> ResponseReturnValue:
         "supervisor/coverage.html",
         grid=grid,
         days=days,
-        day_names=DAYS,
         rules=rules,
         specialty=specialty,
         specialties=[s for s in rules.specialties if s in grid.specialties],
@@ -93,7 +90,6 @@ def counselors() -> ResponseReturnValue:
         people=roster_edit.counselors(rt),
         rules=rt.rules,
         roles=ROLES,
-        role_names=ROLE_NAMES,
         form=form,
         errors=errors,
         zone=coverage_service.roster_zone(rt),
@@ -151,7 +147,6 @@ def counselor(counselor_id: int) -> ResponseReturnValue:
         person=person,
         rules=rt.rules,
         roles=ROLES,
-        role_names=ROLE_NAMES,
         form=form,
         errors=errors,
         shifts_text=shifts_text,

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 # The names of codes are kept in one place for every page (hotline/web/names.py).
 from hotline.web.names import OUTCOMES, ROLES, STATES, TIERS
 from hotline.web.names import REQUIREMENTS as REQUIRES
 
-__all__ = ["DAYS", "OUTCOMES", "REQUIRES", "ROLES", "STATES", "TIERS", "minutes", "percent"]
-DAYS = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
+__all__ = ["OUTCOMES", "REQUIRES", "ROLES", "STATES", "TIERS", "minutes", "percent"]
 
 
 def minutes(seconds: float | None) -> str:
