@@ -149,13 +149,22 @@ def db_upgrade(revision: str) -> None:
 @click.option("--rules", "rules_path", type=click.Path(path_type=Path), default=None)
 @click.option("--scripts", "scripts_path", type=click.Path(path_type=Path), default=None)
 def check(rules_path: Path | None, scripts_path: Path | None) -> None:
-    """Lint the routing rules and IVR scripts; exit 1 naming file, line and reason."""
+    """Lint the routing rules and IVR scripts; exit 1 naming file, line and reason.
+
+    Prompts still waiting for a recording are warnings: they are said in the fallback
+    language meanwhile, so they do not fail the check.
+    """
     from hotline.config import file_paths
-    from hotline.lint import lint_all
+    from hotline.lint import lint_all, warnings_all
 
     logs.configure()
     default_rules, default_scripts = file_paths()
     problems: list[Problem] = lint_all(rules_path or default_rules, scripts_path or default_scripts)
+    warnings = warnings_all(scripts_path or default_scripts)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if warnings:
+        click.echo(f"{len(warnings)} prompt(s) or file(s) without a usable recording", err=True)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:

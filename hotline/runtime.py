@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.config import Settings
+from hotline.ivr.recordings import scan
 from hotline.ivr.script import Script, load_scripts
 from hotline.live.calls import mark_live_since
 from hotline.live.connection import connect
@@ -143,11 +144,13 @@ def build_runtime(settings: Settings, *, rules: Rules | None = None) -> Runtime:
     with open(settings.routing_rules, encoding="utf-8") as handle:
         rules_text = handle.read()
     rules = rules or parse_rules(rules_text, str(settings.routing_rules))
+    audio_base = audio_url(settings)
     script = load_scripts(
         settings.ivr_scripts,
         languages=rules.languages.keys(),
         topics=rules.specialties.keys(),
         tiers=rules.tiers.keys(),
+        audio_base=audio_base,
     )
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
@@ -162,8 +165,11 @@ def build_runtime(settings: Settings, *, rules: Rules | None = None) -> Runtime:
         scripts=scripts,
         files={
             versions.RULES: rules_text,
-            versions.IVR: versions.scripts_text(versions.read_script_files(settings.ivr_scripts)),
+            versions.IVR: versions.scripts_text(
+                versions.read_script_files(settings.ivr_scripts), scan(settings.ivr_scripts)
+            ),
         },
+        audio_base=audio_base,
     )
     return Runtime(
         settings=settings,
@@ -176,6 +182,11 @@ def build_runtime(settings: Settings, *, rules: Rules | None = None) -> Runtime:
         in_force=in_force,
         redis_watch=watch,
     )
+
+
+def audio_url(settings: Settings) -> str:
+    """Where recorded prompts are served: PUBLIC_URL/audio/ (web/audio.py)."""
+    return f"{settings.public_url}/audio/"
 
 
 class InForce:
@@ -195,6 +206,7 @@ class InForce:
         files: dict[str, str],
         watch: RedisWatch | None = None,
         clock: Callable[[], float] = time.monotonic,
+        audio_base: str = "",
     ) -> None:
         self.sessions = sessions
         self.watch = watch or RedisWatch()
@@ -202,6 +214,7 @@ class InForce:
         self.book, self.scripts = book, scripts
         self.files = files
         self.clock = clock
+        self.audio_base = audio_base
         self.numbers: dict[str, int] = {}  # publication number loaded, per kind
         self._first = True
         self._next_at = 0.0
@@ -293,8 +306,7 @@ class InForce:
                 self.book.publish(known or versions.parse_rules_text(found.text))
             else:
                 seen = self.scripts.find(content)
-                texts = versions.script_texts(found.text)
-                self.scripts.publish(seen or versions.parse_scripts(texts, self.book.loaded()))
+                self.scripts.publish(seen or self._parse_scripts(found.text, self.book.loaded()))
         except (InvalidFile, ValueError) as exc:
             log.error(
                 "a published version does not load; keeping the one before",
@@ -316,11 +328,17 @@ class InForce:
     def _lookup_scripts(self, version: str) -> Script | None:
         found = self._lookup(versions.IVR, version)
         try:
-            return (
-                versions.parse_scripts(versions.script_texts(found.text), None) if found else None
-            )
+            return self._parse_scripts(found.text, None) if found else None
         except (InvalidFile, ValueError):
             return None
+
+    def _parse_scripts(self, text: str, rules: Rules | None) -> Script:
+        return versions.parse_scripts(
+            versions.script_texts(text),
+            rules,
+            audio=versions.script_audio(text),
+            audio_base=self.audio_base,
+        )
 
     def _lookup(self, kind: str, version: str) -> versions.Publication | None:
         """A version this process never loaded (a call from before a restart): from the database."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 from collections.abc import Collection
 
-from hotline.ivr.lint_language import check_languages
+import hotline.ivr.recordings as recordings
+from hotline.ivr.lint_language import check_languages, unrecorded
 from hotline.ivr.model import Menu, Node, Script, Target
 from hotline.ivr.sources import FLOW_FILE, Sources, read_sources
 from hotline.problems import Problem
@@ -26,6 +27,17 @@ def lint_scripts(
 ) -> list[Problem]:
     """Every problem in the script directory; the optional sets come from the routing rules."""
     return lint_sources(read_sources(directory), languages=languages, topics=topics, tiers=tiers)
+
+
+def recording_warnings(directory: str | os.PathLike[str]) -> list[Problem]:
+    """What `hotline check` warns about without failing: every prompt of a recordings-only
+    language still said in its fallback language, and files in audio/ no prompt can name."""
+    sources = read_sources(directory)
+    warnings = unrecorded(sources, sources.flow) if sources.flow is not None else []
+    for stray in recordings.strays(directory):
+        message = "not a recording a prompt can name (lowercase name, .mp3 or .wav)"
+        warnings.append(Problem(sources.path(stray), 1, message))
+    return sorted(warnings)
 
 
 def lint_sources(

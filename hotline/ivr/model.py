@@ -76,6 +76,11 @@ class Language:
     messages: Mapping[str, tuple[Prompt, ...]]
     keywords: Mapping[str, tuple[str, ...]]  # topic id -> words; first listed topic wins
     danger: tuple[str, ...]
+    # A language with no voice of its own (recordings only): what it lacks is said from
+    # this language's file, prompt by prompt; `unrecorded` names what it lacks
+    # ("topic", "messages.hold"), for `hotline check` to warn about.
+    fallback: str | None = None
+    unrecorded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

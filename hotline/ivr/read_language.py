@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import hotline.ivr.recordings as recordings
 from hotline.ivr.model import MESSAGES, Language
 from hotline.ivr.reading import Reader
 from hotline.ivr.steps import Pause, Play, Prompt, Say
 from hotline.problems import Problem
 from hotline.yamlsource import Located, Path
 
-TOP = ("language", "say", "speech", "messages", "prompts")
+TOP = ("language", "fallback", "say", "speech", "messages", "prompts")
 Voices = Mapping[str, tuple[str, str]]  # language code -> (voice, <Say> language)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The recordings a script set holds, and the URL they are served under."""
+
+    manifest: recordings.Manifest
+    base: str = ""  # PUBLIC_URL/audio/
+
+
+_UNRECORDED = object()  # a {play: file} whose file is not there yet (fallback languages)
 
 
 def read_voice(located: Located) -> tuple[str, str, str] | None:
@@ -27,25 +40,45 @@ def read_voice(located: Located) -> tuple[str, str, str] | None:
     return None
 
 
-def read_language(located: Located, voices: Voices) -> tuple[Language | None, list[Problem]]:
-    """The language pack, or None when it cannot be built; problems either way."""
+def read_language(
+    located: Located, voices: Voices, recorded: Recorded | None = None
+) -> tuple[Language | None, list[Problem]]:
+    """The language pack, or None when it cannot be built; problems either way.
+
+    A file that names a `fallback` language needs no voice of its own: its prompts are
+    recordings, and whatever it does not have (yet) is said from the fallback's file.
+    """
     reader = Reader(located)
-    top = reader.mapping(
-        located.data, (), "", allowed=TOP, required=("language", "say", "messages", "prompts")
-    )
+    data = located.data
+    fallback_named = isinstance(data, dict) and "fallback" in data
+    required = ("language",) if fallback_named else ("language", "say", "messages")
+    top = reader.mapping(data, (), "", allowed=TOP, required=(*required, "prompts"))
     if top is None:
         return None, reader.problems
     code = reader.text(top.get("language"), ("language",), "")
-    say = reader.mapping(top.get("say"), ("say",), "say", allowed=("voice", "language"))
+    fallback = reader.text(top.get("fallback"), ("fallback",), "") if fallback_named else None
     voice = say_language = None
-    if say is not None:
-        voice = reader.text(say.get("voice"), ("say", "voice"), "say")
-        say_language = reader.text(say.get("language"), ("say", "language"), "say")
-    if code is None or voice is None or say_language is None:
+    if "say" in top or not fallback_named:
+        say = reader.mapping(top.get("say"), ("say",), "say", allowed=("voice", "language"))
+        if say is not None:
+            voice = reader.text(say.get("voice"), ("say", "voice"), "say")
+            say_language = reader.text(say.get("language"), ("say", "language"), "say")
+        if voice is None or say_language is None:
+            return None, reader.problems
+    elif fallback is not None and fallback in voices:
+        voice, say_language = voices[fallback]  # replaced by the fallback's when merged
+    if code is None or (fallback_named and fallback is None) or voice is None:
+        if code is not None and fallback is not None and voice is None:
+            reader.report(("fallback",), f"no usable language file for {fallback!r}", "fallback")
         return None, reader.problems
-    pieces = _Pieces(reader, code, {**voices, code: (voice, say_language)})
+    own = {**voices, code: (voice, say_language or "")} if "say" in top else voices
+    pieces = _Pieces(reader, code, own, recorded or Recorded({}), fallback is not None)
     messages_raw = reader.mapping(
-        top.get("messages"), ("messages",), "messages", allowed=MESSAGES, required=MESSAGES
+        top.get("messages", {}),
+        ("messages",),
+        "messages",
+        allowed=MESSAGES,
+        required=() if fallback_named else MESSAGES,
     )
     messages = {
         key: pieces.prompt(value, ("messages", key), f"messages.{key}")
@@ -61,12 +94,19 @@ def read_language(located: Located, voices: Voices) -> tuple[Language | None, li
     pack = Language(
         code=code,
         voice=voice,
-        say_language=say_language,
+        say_language=say_language or "",
         speech_language=speech_language,
-        prompts={k: v for k, v in prompts.items() if v is not None},
-        messages={k: v for k, v in messages.items() if v is not None},
+        prompts={k: v for k, v in prompts.items() if isinstance(v, tuple)},
+        messages={k: v for k, v in messages.items() if isinstance(v, tuple)},
         keywords=keywords,
         danger=danger,
+        fallback=fallback,
+        unrecorded=tuple(
+            [f"messages.{k}" for k in MESSAGES if not isinstance(messages.get(k), tuple)]
+            + [str(k) for k, v in prompts.items() if v is _UNRECORDED]
+        )
+        if fallback is not None
+        else (),
     )
     return pack, reader.problems
 
@@ -98,12 +138,16 @@ def _read_speech(
 
 
 class _Pieces:
-    """Reads prompts: text, {play: url}, {say: text, language: xx}, {pause: s}, or a list."""
+    """Reads prompts: text, {play: url or file}, {say: text, language: xx}, {pause: s}, or
+    a list. In a fallback language a prompt naming a file not recorded yet is _UNRECORDED."""
 
-    def __init__(self, reader: Reader, code: str, voices: Voices) -> None:
+    def __init__(
+        self, reader: Reader, code: str, voices: Voices, recorded: Recorded, has_fallback: bool
+    ) -> None:
         self.reader, self.code, self.voices = reader, code, voices
+        self.recorded, self.has_fallback = recorded, has_fallback
 
-    def prompt(self, value: Any, path: Path, where: str) -> tuple[Prompt, ...] | None:
+    def prompt(self, value: Any, path: Path, where: str) -> tuple[Prompt, ...] | object | None:
         items = value if isinstance(value, list) else [value]
         if not items:
             self.reader.report(path, "a prompt cannot be empty", where)
@@ -114,11 +158,42 @@ class _Pieces:
         ]
         if any(piece is None for piece in pieces):
             return None
-        return tuple(piece for piece in pieces if piece is not None)
+        if any(piece is _UNRECORDED for piece in pieces):
+            return _UNRECORDED
+        return tuple(piece for piece in pieces if isinstance(piece, Say | Play | Pause))
 
-    def piece(self, value: Any, path: Path, where: str) -> Prompt | None:
+    def play(self, value: Any, path: Path, where: str) -> Play | object | None:
+        reader = self.reader
+        target = reader.text(value, path, where)
+        if target is None:
+            return None
+        if target.startswith("https://"):
+            return Play(target)
+        if not recordings.NAME.match(target):
+            message = (
+                "an audio prompt is an https:// URL or a recording's file name in "
+                f"ivr_scripts/audio/{self.code}/, like welcome.mp3 (.mp3 or .wav)"
+            )
+            reader.report(path, message, where)
+            return None
+        sha256 = self.recorded.manifest.get(recordings.key(self.code, target))
+        if sha256 is not None:
+            return Play(self.recorded.base + recordings.url_path(self.code, target, sha256))
+        if self.has_fallback:
+            return _UNRECORDED
+        reader.report(path, f"no recording ivr_scripts/audio/{self.code}/{target}", where)
+        return None
+
+    def piece(self, value: Any, path: Path, where: str) -> Prompt | object | None:
         reader = self.reader
         if isinstance(value, str):
+            if self.code not in self.voices:
+                message = (
+                    f"{self.code!r} has no text-to-speech voice: record this ({{play: file}}) "
+                    "or write {say: ..., language: xx} in a language with a voice"
+                )
+                reader.report(path, message, where)
+                return None
             return self.say(value, self.code, path, where)
         form = reader.mapping(value, path, where, allowed=("say", "language", "play", "pause"))
         if form is None:
@@ -128,15 +203,18 @@ class _Pieces:
             reader.report(path, "a piece is text, {say, language}, {play: url} or {pause}", where)
             return None
         if "play" in form:
-            url = reader.text(form["play"], (*path, "play"), where)
-            if url is not None and not url.startswith("https://"):
-                reader.report((*path, "play"), "an audio prompt must be an https:// URL", where)
-                return None
-            return Play(url) if url is not None else None
+            return self.play(form["play"], (*path, "play"), where)
         if "pause" in form:
             seconds = reader.integer(form["pause"], (*path, "pause"), where, 1, 3)
             return Pause(seconds) if seconds is not None else None
         language = form.get("language", self.code)
+        if language == self.code and self.has_fallback and language not in self.voices:
+            message = (
+                f"{language!r} has no text-to-speech voice: record this ({{play: file}}) "
+                "or write {say: ..., language: xx} in a language with a voice"
+            )
+            reader.report(path, message, where)
+            return None
         if not isinstance(language, str) or language not in self.voices:
             known = ", ".join(sorted(self.voices))
             message = f"no usable language file for {language!r} (have: {known})"

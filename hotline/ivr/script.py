@@ -8,6 +8,7 @@ from collections.abc import Collection
 
 from hotline.ivr.lint import lint_sources
 from hotline.ivr.model import Action, Language, Menu, Node, Pass, Script, Target
+from hotline.ivr.recordings import Manifest
 from hotline.ivr.sources import read_sources
 from hotline.problems import InvalidFile
 
@@ -20,9 +21,15 @@ def load_scripts(
     languages: Collection[str] | None = None,
     topics: Collection[str] | None = None,
     tiers: Collection[str] | None = None,
+    audio: Manifest | None = None,
+    audio_base: str = "",
 ) -> Script:
-    """The script in `directory`; raises InvalidFile listing every problem the linter finds."""
-    sources = read_sources(directory)
+    """The script in `directory`; raises InvalidFile listing every problem the linter finds.
+
+    Recordings are `audio` when given, else the files in `directory`/audio/; prompts play
+    them from `audio_base` (PUBLIC_URL/audio/).
+    """
+    sources = read_sources(directory, audio=audio, audio_base=audio_base)
     problems = lint_sources(sources, languages=languages, topics=topics, tiers=tiers)
     if problems or sources.flow is None:
         raise InvalidFile(problems)

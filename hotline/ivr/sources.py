@@ -7,9 +7,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import hotline.ivr.recordings as recordings
+from hotline.ivr.fallback import merge_fallbacks
 from hotline.ivr.model import Language, Script
 from hotline.ivr.read_flow import read_flow
-from hotline.ivr.read_language import Voices, read_language, read_voice
+from hotline.ivr.read_language import Recorded, Voices, read_language, read_voice
 from hotline.problems import InvalidFile, Problem
 from hotline.yamlsource import Located, load_located
 
@@ -22,6 +24,8 @@ class Sources:
 
     directory: Path
     texts: dict[str, str] = field(default_factory=dict)  # file name -> text
+    audio: dict[str, str] = field(default_factory=dict)  # recordings.Manifest
+    audio_base: str = ""  # PUBLIC_URL/audio/: where recordings are served
     flow: Script | None = None
     flow_file: Located | None = None
     packs: dict[str, Language] = field(default_factory=dict)  # by language code
@@ -33,16 +37,28 @@ class Sources:
 
     @property
     def version(self) -> str:
-        """First 12 hex of sha256 over every file's name and text, sorted by name."""
+        """First 12 hex of sha256 over every file's name and text (a recording's: its
+        sha256), sorted by name."""
         digest = hashlib.sha256()
-        for name in sorted(self.texts):
-            digest.update(name.encode() + b"\0" + self.texts[name].encode() + b"\0")
+        entries = {**self.texts, **self.audio}
+        for name in sorted(entries):
+            digest.update(name.encode() + b"\0" + entries[name].encode() + b"\0")
         return digest.hexdigest()[:12]
 
 
-def read_sources(directory: str | os.PathLike[str]) -> Sources:
-    """Read flow.yaml and every other *.yaml (one per language); never raises on bad content."""
-    sources = Sources(Path(directory))
+def read_sources(
+    directory: str | os.PathLike[str],
+    *,
+    audio: recordings.Manifest | None = None,
+    audio_base: str = "",
+) -> Sources:
+    """Read flow.yaml and every other *.yaml (one per language); never raises on bad content.
+
+    The recordings are `audio` when given (a published version's), else the files under
+    `directory`/audio/.
+    """
+    sources = Sources(Path(directory), audio_base=audio_base)
+    sources.audio = dict(audio) if audio is not None else recordings.scan(directory)
     try:
         names = sorted(os.listdir(sources.directory))
     except OSError as exc:
@@ -77,10 +93,11 @@ def _read_packs(sources: Sources, located: dict[str, Located | None]) -> None:
             code, voice, say_language = found
             voices.setdefault(code, (voice, say_language))
     known: Voices = voices
+    recorded = Recorded(sources.audio, sources.audio_base)
     for name, file in located.items():
         if file is None:
             continue
-        pack, problems = read_language(file, known)
+        pack, problems = read_language(file, known, recorded)
         sources.problems += problems
         if pack is None:
             continue
@@ -93,6 +110,8 @@ def _read_packs(sources: Sources, located: dict[str, Located | None]) -> None:
         else:
             sources.packs[pack.code] = pack
             sources.pack_files[pack.code] = file
+    sources.packs, problems = merge_fallbacks(sources.packs, sources.pack_files)
+    sources.problems += problems
 
 
 def _locate(sources: Sources, name: str) -> Located | None:

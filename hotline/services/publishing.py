@@ -19,6 +19,7 @@ import redis
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
+import hotline.ivr.recordings as recordings
 from hotline.ivr.model import Script
 from hotline.problems import InvalidFile, Problem
 from hotline.records.models import AuditEvent
@@ -69,18 +70,26 @@ def check_rules(runtime: Runtime, text: str) -> RulesCheck:
         rules = versions.parse_rules_text(text)
     except InvalidFile as refused:
         return RulesCheck(tuple(refused.problems), None)
-    texts = _in_force_scripts(runtime)
+    texts, audio = _in_force_scripts(runtime)
     try:
-        versions.parse_scripts(texts, rules)
+        versions.parse_scripts(texts, rules, audio=audio)
     except InvalidFile as refused:
         return RulesCheck(tuple(refused.problems), None)
     return RulesCheck((), rules)
 
 
-def check_scripts(runtime: Runtime, texts: Mapping[str, str]) -> ScriptsCheck:
-    """The proposed script files (name -> text), checked against the rules in force."""
+def check_scripts(
+    runtime: Runtime, texts: Mapping[str, str], audio: Mapping[str, str] | None = None
+) -> ScriptsCheck:
+    """The proposed script files (name -> text), checked against the rules in force, with
+    the recordings `audio` (by default the ones in force)."""
+    if audio is None:
+        audio = _in_force_scripts(runtime)[1]
     try:
-        return ScriptsCheck((), versions.parse_scripts(texts, runtime.rules))
+        script = versions.parse_scripts(
+            texts, runtime.rules, audio=audio, audio_base=runtime.in_force.audio_base
+        )
+        return ScriptsCheck((), script)
     except InvalidFile as refused:
         return ScriptsCheck(tuple(refused.problems), None)
 
@@ -100,11 +109,18 @@ def in_force_scripts(runtime: Runtime) -> dict[str, str]:
     return versions.script_texts(in_force(runtime, IVR).text)
 
 
-def _in_force_scripts(runtime: Runtime) -> dict[str, str]:
+def in_force_audio(runtime: Runtime) -> dict[str, str]:
+    """The recordings in force: "audio/<language>/<name>" -> sha256."""
+    return versions.script_audio(in_force(runtime, IVR).text)
+
+
+def _in_force_scripts(runtime: Runtime) -> tuple[dict[str, str], dict[str, str]]:
     try:
-        return in_force_scripts(runtime)
+        text = in_force(runtime, IVR).text
     except RuntimeError:
-        return versions.read_script_files(runtime.settings.ivr_scripts)
+        folder = runtime.settings.ivr_scripts
+        return versions.read_script_files(folder), recordings.scan(folder)
+    return versions.script_texts(text), versions.script_audio(text)
 
 
 def diff_rules(runtime: Runtime, text: str) -> str:
@@ -151,13 +167,23 @@ def publish_rules(runtime: Runtime, text: str, *, actor: str) -> Publication:
     return found
 
 
-def publish_scripts(runtime: Runtime, texts: Mapping[str, str], *, actor: str) -> Publication:
-    checked = check_scripts(runtime, texts)
+def publish_scripts(
+    runtime: Runtime,
+    texts: Mapping[str, str],
+    *,
+    actor: str,
+    audio: Mapping[str, str] | None = None,
+    action: str = "ivr.publish",
+    detail: Mapping[str, object] | None = None,
+) -> Publication:
+    """Publish script files with the recordings `audio` (by default the ones in force)."""
+    if audio is None:
+        audio = _in_force_scripts(runtime)[1]
+    checked = check_scripts(runtime, texts, audio)
     if checked.script is None:
         raise InvalidFile(list(checked.problems))
-    found = _publish(
-        runtime, IVR, versions.scripts_text(texts), actor=actor, action="ivr.publish", detail={}
-    )
+    text = versions.scripts_text(texts, audio)
+    found = _publish(runtime, IVR, text, actor=actor, action=action, detail=detail or {})
     runtime.scripts.publish(checked.script)
     return found
 
@@ -176,7 +202,9 @@ def rollback(runtime: Runtime, kind: str, number: int, *, actor: str) -> Publica
         )
         runtime.book.publish(checked.rules)
         return found
-    scripts = check_scripts(runtime, versions.script_texts(old.text))
+    scripts = check_scripts(
+        runtime, versions.script_texts(old.text), versions.script_audio(old.text)
+    )
     if scripts.script is None:
         raise InvalidFile(list(scripts.problems))
     found = _publish(

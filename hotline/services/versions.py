@@ -1,7 +1,8 @@
 """Published versions of the rules and the IVR scripts, as stored and as parsed.
 
 A publication is numbered per kind (1, 2, 3, ...); the highest number is in force. Its
-text is the file's text (rules) or every script file's text by name, as JSON (ivr). The
+text is the file's text (rules) or every script file's text by name, as JSON (ivr), with
+the recordings' hashes beside them ("audio/wuu/welcome.mp3" -> sha256). The
 content version (the hash a call carries as rules_version / script_version) comes from
 the text, so the same text published twice is the same content under a new number.
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+import hotline.ivr.recordings as recordings
 from hotline.ivr.model import Script
 from hotline.ivr.script import load_scripts
 from hotline.ivr.sources import Sources
@@ -53,11 +55,10 @@ class Publication:
 def content_version(kind: str, text: str) -> str:
     if kind == RULES:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    return Sources(Path("."), texts=dict(script_texts(text))).version
+    return Sources(Path("."), texts=script_texts(text), audio=script_audio(text)).version
 
 
-def script_texts(text: str) -> dict[str, str]:
-    """The file name -> text mapping stored for an ivr publication."""
+def _entries(text: str) -> dict[str, str]:
     data = json.loads(text)
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
@@ -66,8 +67,19 @@ def script_texts(text: str) -> dict[str, str]:
     return dict(data)
 
 
-def scripts_text(texts: Mapping[str, str]) -> str:
-    return json.dumps(dict(sorted(texts.items())), ensure_ascii=False, indent=1)
+def script_texts(text: str) -> dict[str, str]:
+    """The script file name -> text mapping stored for an ivr publication."""
+    return {k: v for k, v in _entries(text).items() if not k.startswith("audio/")}
+
+
+def script_audio(text: str) -> dict[str, str]:
+    """The recordings of an ivr publication: "audio/<language>/<name>" -> sha256."""
+    return {k: v for k, v in _entries(text).items() if k.startswith("audio/")}
+
+
+def scripts_text(texts: Mapping[str, str], audio: Mapping[str, str] | None = None) -> str:
+    entries = {**texts, **(audio or {})}
+    return json.dumps(dict(sorted(entries.items())), ensure_ascii=False, indent=1)
 
 
 def read_script_files(directory: str | os.PathLike[str]) -> dict[str, str]:
@@ -85,13 +97,25 @@ def parse_rules_text(text: str) -> Rules:
     return parse_rules(text, RULES_FILE)
 
 
-def parse_scripts(texts: Mapping[str, str], rules: Rules | None) -> Script:
-    """The script set of `texts` (file name -> text), checked against `rules` when given.
+def parse_scripts(
+    texts: Mapping[str, str],
+    rules: Rules | None,
+    *,
+    audio: Mapping[str, str] | None = None,
+    audio_base: str = "",
+) -> Script:
+    """The script set of `texts` (file name -> text) with the recordings `audio`, checked
+    against `rules` when given; its prompts play recordings from `audio_base`.
 
     The linter reads a folder, so the texts are written to a private temporary one; each
     problem then names `ivr_scripts/<file>` and its line.
     """
     bad = [name for name in texts if not SCRIPT_NAME.match(name)]
+    bad += [
+        name
+        for name, sha256 in (audio or {}).items()
+        if recordings.split_key(name) is None or not recordings.DIGEST.match(sha256)
+    ]
     if bad:
         raise InvalidFile(
             [
@@ -108,6 +132,8 @@ def parse_scripts(texts: Mapping[str, str], rules: Rules | None) -> Script:
                 languages=rules.languages.keys() if rules else None,
                 topics=rules.specialties.keys() if rules else None,
                 tiers=rules.tiers.keys() if rules else None,
+                audio=audio or {},
+                audio_base=audio_base,
             )
         except InvalidFile as refused:
             raise InvalidFile([_relabel(p, folder) for p in refused.problems]) from None

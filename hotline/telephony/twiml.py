@@ -15,6 +15,7 @@ BACKUP_WORDS = {
     "en": ("You are not alone. Connecting you to a counselor now.", "en-US"),
     "zh": ("你并不孤单。现在为你接通辅导员。", "cmn-CN"),
     "yue": ("你唔係一個人。而家幫你接駁輔導員。", "yue-HK"),
+    "wuu": ("你并不孤单。现在为你接通辅导员。", "cmn-CN"),  # no Shanghainese voice: Mandarin
 }
 STILL_TRYING = "Please stay on the line. We are still trying to reach a counselor."
 EMERGENCY = (

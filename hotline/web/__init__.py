@@ -32,10 +32,12 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Flask:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
+    from hotline.web.audio import bp as audio_bp
     from hotline.web.health import bp as health_bp
     from hotline.web.metrics import bp as metrics_bp
     from hotline.web.voice import bp as voice_bp
 
+    app.register_blueprint(audio_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(metrics_bp)
     app.register_blueprint(voice_bp)

@@ -41,8 +41,9 @@ from hotline.services.users import Account, UserError
 bp = Blueprint("auth", __name__)
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Answered without sign-in: signed webhooks, health and metrics (token), and the sign-in page.
-MACHINE_BLUEPRINTS = frozenset({"voice", "health", "metrics"})
+# Answered without sign-in: signed webhooks, health and metrics (token), the recorded
+# prompts callers hear (web/audio.py), and the sign-in page.
+MACHINE_BLUEPRINTS = frozenset({"voice", "health", "metrics", "audio"})
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.signin"})
 PREFIX_ROLES = (("/admin", "admin"), ("/supervisor", "supervisor"))
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from hotline.cli import main
 from tests.conftest import ROOT
+from tests.support.audio import wav_bytes
 
 
 @pytest.fixture
@@ -51,6 +52,23 @@ def test_a_refused_roster_exits_1_and_says_why(env: dict[str, str], tmp_path: Pa
 def test_check_passes_the_shipped_files(env: dict[str, str]) -> None:
     result = CliRunner().invoke(main, ["check"], env=env)
     assert result.exit_code == 0, result.output
+
+
+def test_check_warns_about_prompts_without_a_recording_and_still_passes(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    scripts = tmp_path / "ivr_scripts"
+    shutil.copytree(ROOT / "ivr_scripts", scripts)
+    result = CliRunner().invoke(main, ["check", "--scripts", str(scripts)], env=env)
+    assert result.exit_code == 0, result.output
+    wuu = scripts / "wuu.yaml"
+    assert f"warning: {wuu}:15: [topic] no recording yet: said in zh instead" in result.output
+    (scripts / "audio" / "wuu").mkdir(parents=True)
+    (scripts / "audio" / "wuu" / "topic.wav").write_bytes(wav_bytes())
+    wuu.write_text(wuu.read_text().replace("topic.mp3", "topic.wav"))
+    result = CliRunner().invoke(main, ["check", "--scripts", str(scripts)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "[topic]" not in result.output and "[confidential]" in result.output
 
 
 def test_check_names_file_and_line_of_a_broken_rule(env: dict[str, str], tmp_path: Path) -> None:

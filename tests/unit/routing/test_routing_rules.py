@@ -75,7 +75,7 @@ def only_problem(text: str) -> Problem:
 def test_shipped_file_loads_with_three_tiers_most_urgent_first() -> None:
     rules = load_rules(SHIPPED)
     assert rules.tier_order == ("imminent", "urgent", "standard")
-    assert set(rules.languages) == {"en", "zh", "yue"}
+    assert set(rules.languages) == {"en", "zh", "yue", "wuu"}
     assert rules.languages["yue"].say_language == "yue-HK"
     assert set(rules.specialties) == {
         "suicide",

@@ -59,3 +59,12 @@ def test_the_names_cover_exactly_the_rules_tiers_topics_and_languages() -> None:
     assert set(WORDS["en"]["tiers"]) == set(rules.tiers)  # type: ignore[arg-type]
     assert set(WORDS["en"]["topics"]) == set(rules.specialties)  # type: ignore[arg-type]
     assert set(WORDS["en"]["languages"]) == set(rules.languages)  # type: ignore[arg-type]
+
+
+def test_a_shanghainese_caller_is_named_as_such_to_a_mandarin_speaking_counselor() -> None:
+    """The caller chose Shanghainese: the counselor hears that, not the fallback language."""
+    facts = WaitingFacts("urgent", "wuu", "general", 2, 1, False)
+    language = whisper_language(["wuu", "zh"])
+    assert language == "zh"  # no Shanghainese voice: the counselor's next language
+    assert whisper(facts, language, "1").startswith("紧急来电。上海话。")
+    assert whisper(facts, "en", "1").startswith("Urgent call. Shanghainese.")

@@ -21,7 +21,7 @@ from tests.unit.whatif.whatif_support import (
 )
 
 ALL_TOPICS = "suicide domestic_violence relationships youth lgbtq substance_use"
-EVERYONE = ("en zh yue", ALL_TOPICS)
+EVERYONE = ("en zh yue wuu", ALL_TOPICS)
 FOUR_TOPICS = ("suicide", "domestic_violence", "relationships", "youth")
 STRICT = [{"require": ["language", "specialty"], "after": 0}]
 LANGUAGE_ONLY = [{"require": ["language"], "after": 0}]
