@@ -127,7 +127,10 @@ def test_a_missing_prompt_in_one_language(scripts_copy: Path) -> None:
 
 def test_a_language_with_no_file(scripts_copy: Path) -> None:
     line = edit(
-        scripts_copy, "flow.yaml", "languages: [en, zh, yue, wuu]", "languages: [en, zh, yue, wuu, fr]"
+        scripts_copy,
+        "flow.yaml",
+        "languages: [en, zh, yue, wuu]",
+        "languages: [en, zh, yue, wuu, fr]",
     )
     found(lint_and_load(scripts_copy), scripts_copy, "flow.yaml", line, "fr", "no file fr.yaml")
 

@@ -98,7 +98,9 @@ def test_text_in_a_language_with_no_voice_is_refused_with_its_line(scripts_copy:
 
 
 def test_mandarin_words_may_be_written_into_the_shanghainese_file(scripts_copy: Path) -> None:
-    edit(scripts_copy, "wuu.yaml", "topic: {play: topic.mp3}", 'topic: {say: "请按键", language: zh}')
+    edit(
+        scripts_copy, "wuu.yaml", "topic: {play: topic.mp3}", 'topic: {say: "请按键", language: zh}'
+    )
     step = shanghainese_topic_menu(load_scripts(scripts_copy))
     said = step.prompts[-1]
     assert isinstance(said, Say) and said.text == "请按键"
