@@ -235,7 +235,7 @@ def purge(dry_run: bool) -> None:
 @click.option("--number", required=True, help="The caller's number, in international format.")
 def forget(number: str) -> None:
     """Erase every trace tied to one caller's number (a PIPL or GDPR request)."""
-    from hotline.services.calls import to_e164
+    from hotline.phone_numbers import to_e164
     from hotline.services.forget import forget as run_forget
 
     e164 = to_e164(number)

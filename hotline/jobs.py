@@ -1,23 +1,34 @@
-"""RQ: the job queue, and the worker loop that survives a Redis restart.
+"""The worker entrypoint: RQ's loop that survives a Redis restart, and the jobs it runs.
 
-Jobs take ids, are enqueued after the database commit, and are safe to run twice.
-A worker process binds its Runtime once at start; job functions read it from here.
+Jobs take ids, are enqueued after the database commit (by name, through
+`platform.jobqueue`), and are safe to run twice. A worker process binds its Runtime once
+at start; job functions read it from here. Only this module imports the capabilities'
+job functions; nothing in the capabilities imports it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
 
 import redis
-from rq import Queue, Retry, SimpleWorker, Worker
+from rq import SimpleWorker, Worker
 from rq.timeouts import TimerDeathPenalty
 
+from hotline.live.calls import CallStore, now
+from hotline.live.sweep import sweep
+from hotline.platform.jobqueue import JOBS, QUEUE_NAME
 from hotline.runtime import Runtime
+from hotline.services.callbacks import release, release_due, ring_caller
+from hotline.services.dispatch import back_in_line, dispatch, stop_ringing
+from hotline.services.presence import sync_roster
+from hotline.services.records import record_call
+from hotline.services.retention import purge
 
+__all__ = ["QUEUE_NAME", "bind", "current", "run_worker"]
 log = logging.getLogger(__name__)
-QUEUE_NAME = "hotline"
 _bound: Runtime | None = None
 
 
@@ -30,10 +41,6 @@ def current() -> Runtime:
     if _bound is None:
         raise RuntimeError("no Runtime bound in this process; start it with `hotline worker`")
     return _bound
-
-
-def queue(runtime: Runtime) -> Queue:
-    return Queue(QUEUE_NAME, connection=runtime.redis)
 
 
 class ThreadWorker(SimpleWorker):
@@ -74,27 +81,19 @@ def run_worker(
         backoff = min(backoff * 2, 10.0)
 
 
-# --- Jobs. Each takes ids (or nothing), reads fresh state, and is safe to run twice. ---
+# --- Jobs, by the names in platform.jobqueue.JOBS. Each takes ids (or nothing), reads
+# fresh state, and is safe to run twice. ---
 
 
 def dispatch_job() -> None:
-    from hotline.services.dispatch import dispatch
-
     dispatch(current())
 
 
 def sync_roster_job() -> None:
-    from hotline.live.calls import now
-    from hotline.services.presence import sync_roster
-
     sync_roster(current(), at=now())
 
 
 def sweep_job() -> None:
-    from hotline.live.calls import CallStore, now
-    from hotline.live.sweep import sweep
-    from hotline.services.dispatch import back_in_line, stop_ringing
-
     runtime = current()
     store = CallStore(runtime.redis)
     report = sweep(
@@ -108,74 +107,35 @@ def sweep_job() -> None:
         back_in_line(runtime, offer.call_id)
 
 
-def request(runtime: Runtime, job: Callable[[], None]) -> None:
-    """Enqueue `job`; a dead Redis only delays it to the next periodic tick."""
-    try:
-        queue(runtime).enqueue(job, job_timeout=30, result_ttl=0, failure_ttl=24 * 3600)
-    except (redis.RedisError, OSError):
-        log.warning("could not enqueue job", extra={"job": job.__name__})
-
-
 def write_record_job(call_id: str) -> None:
-    from hotline.services.records import record_call
-
     record_call(current(), call_id)
 
 
-def request_record(runtime: Runtime, call_id: str) -> None:
-    """The record is written by a worker, from the live call that outlives the hang-up."""
-    try:
-        queue(runtime).enqueue(
-            write_record_job,
-            call_id,
-            job_timeout=60,
-            result_ttl=0,
-            failure_ttl=7 * 24 * 3600,
-            retry=Retry(max=5, interval=[5, 30, 120, 600, 3600]),
-        )
-    except (redis.RedisError, OSError):
-        log.error("could not enqueue the call record", extra={"call_id": call_id})
-
-
 def ring_caller_job(call_id: str) -> None:
-    from hotline.live.calls import CallStore
-    from hotline.services.callbacks import ring_caller
-
+    """A counselor accepted a callback: ring the caller now (a job, so the counselor's
+    webhook answers at once)."""
     runtime = current()
     call = CallStore(runtime.redis).get(call_id)
     if call is not None and call.callback_id is not None:
         ring_caller(runtime, call)
 
 
-def request_ring_caller(runtime: Runtime, call_id: str) -> None:
-    """A counselor accepted a callback: ring the caller now (a job, so the counselor's
-    webhook answers at once). If it cannot be enqueued, the periodic callbacks pass finds
-    the callback stuck and schedules another attempt."""
-    try:
-        queue(runtime).enqueue(
-            ring_caller_job, call_id, job_timeout=60, result_ttl=0, failure_ttl=24 * 3600
-        )
-    except (redis.RedisError, OSError):
-        log.error("could not enqueue the ring to the caller", extra={"call_id": call_id})
-
-
 def callbacks_job() -> None:
     """Periodic: due callbacks join the queue; closed windows and lost ones are put right."""
-    from hotline.services.callbacks import release_due
-
     release_due(current())
 
 
 def callback_due_job(callback_id: str) -> None:
-    from hotline.services.callbacks import release
-
     release(current(), callback_id)
 
 
 def retention_job() -> None:
     """Nightly: forget what the retention rules say is due; running twice changes nothing."""
-    import datetime as dt
-
-    from hotline.services.retention import purge
-
     purge(current(), dt.datetime.now(dt.UTC))
+
+
+def handlers(runtime: Runtime) -> dict[str, Callable[..., None]]:
+    """Every job by its name, run against `runtime`: for an inline job queue."""
+    bind(runtime)
+    here = globals()
+    return {name: here[spec.function.rsplit(".", 1)[1]] for name, spec in JOBS.items()}

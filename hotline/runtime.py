@@ -28,6 +28,7 @@ from hotline.live.calls import mark_live_since
 from hotline.live.connection import connect
 from hotline.live.health import RedisWatch
 from hotline.live.published import PublishedSignal
+from hotline.platform.jobqueue import JobQueue, RQJobQueue
 from hotline.problems import InvalidFile
 from hotline.records.db import make_engine, make_sessionmaker
 from hotline.routing.rules import Rules, parse_rules
@@ -123,6 +124,7 @@ class Runtime:
     scripts: ScriptBook
     telephony: Telephony
     in_force: InForce
+    jobs: JobQueue
     redis_watch: RedisWatch = field(default_factory=RedisWatch)
 
     @property
@@ -180,6 +182,7 @@ def build_runtime(settings: Settings, *, rules: Rules | None = None) -> Runtime:
         scripts=scripts,
         telephony=TwilioTelephony(settings),
         in_force=in_force,
+        jobs=RQJobQueue(client),
         redis_watch=watch,
     )
 

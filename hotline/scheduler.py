@@ -10,14 +10,15 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import redis
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.live.leader import LeaderLock, beat
 from hotline.runtime import Runtime
+from hotline.services.callbacks import due_ids
 
 log = logging.getLogger(__name__)
 ALARMS = "callbacks"  # the persistent job store: one alarm per callback falling due
@@ -36,34 +37,25 @@ def _heartbeat(runtime: Runtime) -> None:
     beat(runtime.redis)
 
 
-def _enqueue(job: Callable[[], None]) -> Callable[[Runtime], None]:
+def _enqueue(name: str) -> Callable[[Runtime], None]:
     def run(runtime: Runtime) -> None:
-        from hotline.jobs import request
-
-        request(runtime, job)
+        runtime.jobs.enqueue(name)
 
     return run
 
 
 def alarm(callback_id: str) -> None:
     """A callback's alarm went off (from the persistent store): a worker releases it."""
-    from hotline import jobs
-
     runtime = _leading
     if runtime is None:
         return
-    try:
-        jobs.queue(runtime).enqueue(
-            jobs.callback_due_job, callback_id, job_timeout=60, result_ttl=0
-        )
-    except (redis.RedisError, OSError):
+    if not runtime.jobs.enqueue("callback_due", callback_id):
         log.warning("callback alarm not enqueued; the periodic pass will release it")
 
 
 def set_alarms(runtime: Runtime, scheduler: BackgroundScheduler) -> int:
     """An alarm in the persistent job store for each callback due within a day, so a
     restarted scheduler still has them (the periodic pass is the safety net)."""
-    from hotline.services.callbacks import due_ids
 
     made = 0
     for callback_id, due in due_ids(runtime, within=ALARM_HORIZON):
@@ -90,17 +82,15 @@ def set_alarms(runtime: Runtime, scheduler: BackgroundScheduler) -> int:
 
 
 def _jobs() -> tuple[Periodic, ...]:
-    from hotline import jobs
-
     return (
         Periodic("heartbeat", 10, _heartbeat),
         # Relaxation steps and wrap-ups fall due with time, not with an event.
-        Periodic("dispatch", 2, _enqueue(jobs.dispatch_job)),
-        Periodic("sync-roster", 60, _enqueue(jobs.sync_roster_job)),
-        Periodic("sweep", 10, _enqueue(jobs.sweep_job)),
-        Periodic("retention", 24 * 3600, _enqueue(jobs.retention_job)),
+        Periodic("dispatch", 2, _enqueue("dispatch")),
+        Periodic("sync-roster", 60, _enqueue("sync_roster")),
+        Periodic("sweep", 10, _enqueue("sweep")),
+        Periodic("retention", 24 * 3600, _enqueue("retention")),
         # Due callbacks join the queue; callbacks whose window shut, or lost, are put right.
-        Periodic("callbacks", 10, _enqueue(jobs.callbacks_job)),
+        Periodic("callbacks", 10, _enqueue("callbacks")),
     )
 
 
@@ -148,7 +138,6 @@ def run_scheduler(runtime: Runtime, *, stop: threading.Event, poll: float = 5.0)
 
 
 def _database_answers(runtime: Runtime) -> bool:
-    from sqlalchemy import text
 
     try:
         with runtime.engine.connect() as conn:

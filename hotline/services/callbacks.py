@@ -29,12 +29,14 @@ from hotline.live.calls import CallStore, LiveCall, new_call_id, now
 from hotline.live.counters import count
 from hotline.live.offers import Offers
 from hotline.live.queue import LiveQueue
+from hotline.phone_numbers import to_e164
 from hotline.records import vault
 from hotline.records.models import AuditEvent, Callback
 from hotline.records.retention import audit
 from hotline.routing.snapshot import WaitingCall
 from hotline.routing.windows import closes_within, is_open, next_open
 from hotline.runtime import Runtime
+from hotline.services.dispatch import public
 from hotline.telephony.client import TelephonyError
 
 log = logging.getLogger(__name__)
@@ -189,8 +191,6 @@ def agree_follow_up(
         fetched = runtime.telephony.caller_number(live.call_sid)
     except TelephonyError:
         return FollowUp(False, "Twilio could not be reached to arrange the call back; try again.")
-    from hotline.services.calls import to_e164
-
     e164 = to_e164(fetched)
     if e164 is None:
         return FollowUp(False, "The caller's number was withheld, so no call back can be made.")
@@ -358,9 +358,7 @@ def release(runtime: Runtime, callback_id: str, *, at: float | None = None) -> i
             callback=True,
         )
     )
-    from hotline.jobs import dispatch_job, request
-
-    request(runtime, dispatch_job)
+    runtime.jobs.enqueue("dispatch")
     log.info("callback queued", extra={"call_id": live.call_id, "callback_id": callback_id})
     return 1
 
@@ -380,7 +378,6 @@ def _set(runtime: Runtime, callback_id: str, **values: object) -> None:
 
 def ring_caller(runtime: Runtime, call: LiveCall) -> None:
     """Called once the counselor is in the room: ring the caller (machine detection on)."""
-    from hotline.services.dispatch import public
 
     assert call.callback_id is not None
     with runtime.sessions.begin() as session:
@@ -462,9 +459,7 @@ def leg_ended(runtime: Runtime, call_id: str, status: str) -> None:
         vault.close(runtime.sessions, vault_id, "done")
         _audit(runtime, "callback.done", "callback", callback_id=call.callback_id)
         count(runtime.redis, "callbacks_done")
-        from hotline.jobs import request_record
-
-        request_record(runtime, call.call_id)
+        runtime.jobs.enqueue("record", call.call_id)
         log.info("callback done", extra={"call_id": call_id})
         return
     outcome = "voicemail" if call.answered_by in MACHINE else status or "failed"
@@ -509,7 +504,6 @@ def attempt_failed(
 
 def _release_counselor(runtime: Runtime, call: LiveCall) -> None:
     """The caller was not reached: tell the counselor waiting in the room, and end their leg."""
-    from hotline.services.dispatch import public
 
     LiveQueue(runtime.redis).remove(call.call_id)
     if call.counselor_leg:

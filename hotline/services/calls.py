@@ -17,15 +17,22 @@ import logging
 import re
 from dataclasses import dataclass
 
-import phonenumbers
-from phonenumbers import geocoder
+from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.ivr.flow import CallerInput, CallState, advance, safe_default, start
 from hotline.ivr.script import Script
 from hotline.ivr.steps import Ask, Enqueue, OfferCallback, Prompt, Say, Step, Transfer
 from hotline.live.calls import CallStore, LiveCall, new_call_id, now
+from hotline.live.presence import Presence
+from hotline.live.queue import LiveQueue
+from hotline.phone_numbers import coarse_region, e164_of, parse_number, to_e164
 from hotline.privacy import caller_key
+from hotline.records.calls import median_talk_since
+from hotline.records.vault import VaultKeyError
+from hotline.routing.wait import rough_wait_minutes
 from hotline.runtime import Runtime
+from hotline.services.callbacks import may_offer, request_from_queue
+from hotline.services.dispatch import enqueue_call, overflow
 
 log = logging.getLogger(__name__)
 _DIGITS = re.compile(r"^[0-9*#]{1,20}$")
@@ -95,37 +102,6 @@ def read_token(runtime: Runtime, token: str | None, call_id: str | None) -> Carr
         return None
 
 
-def _parse(raw: str | None) -> phonenumbers.PhoneNumber | None:
-    if not raw:
-        return None
-    try:
-        number = phonenumbers.parse(raw, None)
-    except phonenumbers.NumberParseException:
-        return None
-    return number if phonenumbers.is_possible_number(number) else None
-
-
-def to_e164(raw: str | None) -> str | None:
-    """The caller's number in E.164, or None when withheld or not a number."""
-    number = _parse(raw)
-    if number is None:
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def coarse_region(number: phonenumbers.PhoneNumber | None) -> str | None:
-    """Country, and the province or state where the geocoder names one; never a city."""
-    if number is None:
-        return None
-    country = phonenumbers.region_code_for_number(number)
-    if not country or country == "ZZ":
-        return None
-    place = geocoder.description_for_number(number, "en")
-    if "," in place:
-        return f"{country}/{place.rsplit(',', 1)[1].strip()}"
-    return country
-
-
 def clean_input(digits: str | None, speech: str | None) -> CallerInput:
     """What the caller gave, as the flow expects it; anything odd is an invalid key."""
     if digits is not None and digits != "" and not _DIGITS.match(digits):
@@ -164,10 +140,8 @@ def _new_call(
     """A live call (under a new random id unless given): the number becomes a key and a
     region, and is gone."""
     hash_key = runtime.settings.hash_key.reveal().encode() if runtime.settings.hash_key else b""
-    number = _parse(from_number)  # the raw number lives only in this frame
-    e164 = (
-        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else None
-    )
+    number = parse_number(from_number)  # the raw number lives only in this frame
+    e164 = e164_of(number)
     return LiveCall(
         call_id=call_id or new_call_id(),
         call_sid=call_sid,
@@ -293,11 +267,9 @@ def _queued(runtime: Runtime, call: LiveCall, step: Enqueue | OfferCallback) -> 
 
 
 def _enqueue(runtime: Runtime, call: LiveCall) -> None:
-    from hotline.jobs import dispatch_job, request
-    from hotline.services.dispatch import enqueue_call
 
     enqueue_call(runtime, call)
-    request(runtime, dispatch_job)
+    runtime.jobs.enqueue("dispatch")
     log.info(
         "call queued",
         extra={
@@ -322,8 +294,6 @@ class HoldTurn:
 
 def hold_turn(runtime: Runtime, *, call_id: str | None, call_sid: str) -> HoldTurn:
     """Keep holding, join the counselor, or overflow (past max_wait, or the call is lost)."""
-    from hotline.live.queue import LiveQueue
-    from hotline.services.dispatch import overflow
 
     store = CallStore(runtime.redis)
     call = store.get(call_id) if call_id and _CALL_ID.match(call_id) else None
@@ -355,8 +325,6 @@ DEFAULT_TALK = 20 * 60  # seconds, until the day's records say otherwise
 def _rough_wait(runtime: Runtime, language: str, position: int) -> int | None:
     """From live state: counselors on call who speak the caller's language, and how long
     a call takes (today's median talk time in the records, plus the rules' wrap-up)."""
-    from hotline.live.presence import Presence
-    from hotline.routing.wait import rough_wait_minutes
 
     able = [
         c
@@ -371,10 +339,6 @@ def _handle_seconds(runtime: Runtime) -> float:
     moment = now()
     seconds, until = _HANDLE.get(id(runtime), (0.0, 0.0))
     if moment >= until:
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from hotline.records.calls import median_talk_since
-
         talk: float | None = None
         with contextlib.suppress(SQLAlchemyError):  # the database down: the default
             talk = median_talk_since(runtime.sessions, moment - 24 * 3600)
@@ -392,7 +356,6 @@ class CallbackChoice:
 
 def callback_choice(runtime: Runtime, call: LiveCall, from_number: str | None) -> CallbackChoice:
     """Whether this hold turn offers a callback (see callbacks.may_offer)."""
-    from hotline.services.callbacks import may_offer
 
     e164 = to_e164(from_number)
     return CallbackChoice(may_offer(runtime, call, e164), runtime.rules.callbacks.key, e164)
@@ -401,10 +364,6 @@ def callback_choice(runtime: Runtime, call: LiveCall, from_number: str | None) -
 def ask_callback(runtime: Runtime, call: LiveCall, choice: CallbackChoice) -> bool:
     """The caller pressed the callback key. If it cannot be arranged (the database is
     down), they simply keep holding in their place."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from hotline.records.vault import VaultKeyError
-    from hotline.services.callbacks import request_from_queue
 
     if choice.e164 is None:
         return False

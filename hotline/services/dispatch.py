@@ -213,9 +213,7 @@ def accept(runtime: Runtime, offer_id: str) -> LiveCall | None:
     if call.callback_id is not None:
         # The counselor is in the room: now ring the caller (a job, so this webhook
         # answers the counselor at once).
-        from hotline.jobs import request_ring_caller
-
-        request_ring_caller(runtime, call.call_id)
+        runtime.jobs.enqueue("ring_caller", call.call_id)
         log.info("callback accepted", extra={"call_id": call.call_id})
         return call
     try:

@@ -13,6 +13,7 @@ from hotline.live.calls import CallStore
 from hotline.privacy import caller_key
 from hotline.records.retention import forget_key
 from hotline.runtime import Runtime
+from hotline.services.callbacks import cancel_for_key
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,6 @@ def forget(runtime: Runtime, e164: str, *, actor: str = "privacy") -> ForgetRepo
     key = caller_key(e164, hash_key)
     if key is None:
         raise ValueError("a withheld number has no caller key to forget")
-    from hotline.services.callbacks import cancel_for_key
 
     cancelled = cancel_for_key(runtime, key)  # first: no callback may ring once it is gone
     live = CallStore(runtime.redis).forget_caller(key)

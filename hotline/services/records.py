@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from hotline.live.calls import CallStore, LiveCall
 from hotline.records.calls import NewRecord, save_record
 from hotline.runtime import Runtime
@@ -72,14 +74,11 @@ def record_now(runtime: Runtime, call: LiveCall) -> None:
     """Write the record of a call that just ended, from the webhook that learnt it ended:
     nothing waits in Redis where a restart could lose it. Only if the database refuses is
     it left to a worker, with retries (the live call stays in Redis for it)."""
-    from sqlalchemy.exc import SQLAlchemyError
 
     try:
         written = save_record(runtime.sessions, build_record(call))
     except SQLAlchemyError:
-        from hotline.jobs import request_record
-
         log.warning("record deferred: database unavailable", extra={"call_id": call.call_id})
-        request_record(runtime, call.call_id)
+        runtime.jobs.enqueue("record", call.call_id)
         return
     log.info("call record", extra={"call_id": call.call_id, "written": written})

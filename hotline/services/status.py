@@ -18,6 +18,7 @@ from hotline.live.queue import LiveQueue
 from hotline.live.wrapup import WrapUps
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
+from hotline.services.calls import lost_call
 from hotline.services.dispatch import missed
 from hotline.services.records import record_now
 from hotline.telephony.client import TelephonyError
@@ -40,9 +41,7 @@ def counselor_leg_status(
         counselor_done(runtime, counselor_id)
         if call_id:
             _not_alone(runtime, call_id, counselor_id)
-    from hotline.jobs import dispatch_job, request
-
-    request(runtime, dispatch_job)
+    runtime.jobs.enqueue("dispatch")
 
 
 def caller_leg_status(
@@ -95,7 +94,6 @@ def _lost(
     state only from the queue on), or Redis restarted empty while it waited, or is down
     now. Still one record, as far as the end of the call can tell; its id comes from the
     CallSid, so a repeated callback writes nothing twice."""
-    from hotline.services.calls import lost_call
 
     seconds = int(duration) if duration.isdigit() else 0
     call = lost_call(runtime, call_sid, from_number, started_at=now() - seconds)

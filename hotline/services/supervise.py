@@ -17,7 +17,7 @@ import phonenumbers
 from hotline.live.calls import CallStore, LiveCall
 from hotline.records.retention import audit
 from hotline.runtime import Runtime
-from hotline.services.dispatch import public
+from hotline.services.dispatch import public, room
 from hotline.telephony.client import TelephonyError
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,6 @@ def warm_transfer(runtime: Runtime, *, call_id: str, number: str, actor: str) ->
 
 def room_for(runtime: Runtime, call_id: str) -> tuple[str, str | None] | None:
     """(the room, the counselor's leg to coach) for a joining party; None if the call ended."""
-    from hotline.services.dispatch import room
 
     call = CallStore(runtime.redis).get(call_id)
     if call is None or call.stage != "connected" or call.ended_at is not None:

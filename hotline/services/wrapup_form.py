@@ -27,6 +27,7 @@ from hotline.records.models import AuditEvent, CallRecord
 from hotline.records.notes import MAX_NOTE, NoteError, save_note
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
+from hotline.services.callbacks import agree_follow_up
 
 log = logging.getLogger(__name__)
 
@@ -327,8 +328,6 @@ def file_wrap_up(runtime: Runtime, wrap: WrapUp, *, counselor_id: str, actor: st
             log.warning("wrap-up note not saved", extra={"call_id": wrap.call_id})
     scheduled, reason = False, ""
     if wrap.follow_up_agreed and wrap.follow_up_consent and wrap.earliest is not None:
-        from hotline.services.callbacks import agree_follow_up
-
         try:
             result = agree_follow_up(
                 runtime,
@@ -360,9 +359,7 @@ def end_wrap_up(runtime: Runtime, counselor_id: str, *, then: str = "available")
     moved = presence.set_state(counselor_id, target, now())
     if moved:
         WrapUps(runtime.redis).clear(counselor_id)
-        from hotline.jobs import dispatch_job, request
-
-        request(runtime, dispatch_job)
+        runtime.jobs.enqueue("dispatch")
     return moved
 
 
@@ -383,7 +380,5 @@ def go(runtime: Runtime, counselor_id: str, state: str) -> bool:
         return True
     moved = presence.set_state(counselor_id, target, now())
     if moved and target == CounselorState.AVAILABLE:
-        from hotline.jobs import dispatch_job, request
-
-        request(runtime, dispatch_job)
+        runtime.jobs.enqueue("dispatch")
     return moved

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.records.roster import RosterRow, load_roster
-from hotline.services import wrapup_form
+from hotline.services import supervise, wrapup_form
 from hotline.services.users import Account
 from hotline.services.whisper import WORDS
 from hotline.services.wrapup_form import DISPOSITIONS, RISK_LEVELS, CallCard, WrapUp
@@ -190,7 +190,6 @@ def set_state() -> ResponseReturnValue:
 @login_required("counselor")
 def bring_in() -> ResponseReturnValue:
     """A warm transfer: ring a third party into the call I am on."""
-    from hotline.services import supervise
 
     user, _counselor = _me()
     card = _desk().card

@@ -9,8 +9,6 @@ from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from hotline.ivr.steps import OVERFLOW, Ask, Prompt, Transfer
-from hotline.jobs import dispatch_job
-from hotline.jobs import request as enqueue_job
 from hotline.live.calls import CallStore, LiveCall
 from hotline.live.offers import Offers
 from hotline.runtime import Runtime
@@ -165,7 +163,7 @@ def offer_answer() -> Response:
         return _twiml(twiml.goodbye("This caller is no longer waiting. Thank you."))
     if request.form.get("Digits", "") != runtime.rules.offer.accept_key:
         dispatch.missed(runtime, pending)
-        enqueue_job(runtime, dispatch_job)
+        runtime.jobs.enqueue("dispatch")
         return _twiml(twiml.goodbye("The call has been passed on. Thank you."))
     call = dispatch.accept(runtime, offer_id)
     if call is None:
@@ -201,7 +199,7 @@ def callback_status() -> Response:
     status = request.form.get("CallStatus", "")
     if status in status_callbacks.ENDED:
         callbacks.leg_ended(runtime, request.args.get("call", ""), status)
-        enqueue_job(runtime, dispatch_job)
+        runtime.jobs.enqueue("dispatch")
     return _twiml(twiml.empty())
 
 
