@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hotline.config import Settings
 from hotline.runtime import Runtime, build_runtime
+from hotline.web.security import send_security_headers
 
 
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Flask:
@@ -42,6 +43,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Flask:
     app.register_blueprint(metrics_bp)
     app.register_blueprint(voice_bp)
     _pages(app)
+    send_security_headers(app, production=not settings.local)
     return app
 
 

@@ -1,4 +1,5 @@
-"""The Twilio signature check that guards every /voice/* route. It fails closed."""
+"""What keeps the service's doors shut: the Twilio signature check that guards every
+/voice/* route (it fails closed), and the browser-grade headers on every answer."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, request
+from flask import Flask, Response, abort, current_app, request
 
 from hotline.telephony.signature import is_valid, signed_url
 
@@ -35,3 +36,43 @@ def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(*args, **kwargs)
 
     return checked
+
+
+# No inline script or style, nothing from elsewhere, never inside a frame: a page with a
+# call card on it cannot be framed, fed a script, or made to post to another site.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def send_security_headers(app: Flask, *, production: bool) -> None:
+    """Every answer gets the headers above; every answer but a static file is never stored
+    (a shared computer's cache must not keep a call card, a JSON poll or a CSV of records).
+    HSTS only in production, where the service is served over https."""
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        for name, value in HEADERS.items():
+            response.headers[name] = value
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        if production:
+            response.headers["Strict-Transport-Security"] = HSTS
+        return response

@@ -13,7 +13,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 
 from hotline.config import Settings
 from hotline.records.migrate import upgrade
@@ -100,10 +107,39 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+# Reports every Content-Security-Policy violation on a page to the test (init scripts run
+# outside the page's policy, so this listener is not itself refused).
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__hotlineCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"} on ${location.pathname}`
+  );
+});
+"""
+
+
 @pytest.fixture
-def make_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+def csp_violations() -> list[str]:
+    """Every CSP violation seen by any page of this test; a test that leaves one here fails."""
+    return []
+
+
+def _watch_csp(context: BrowserContext, violations: list[str]) -> None:
+    context.expose_binding("__hotlineCspViolation", lambda _source, text: violations.append(text))
+    context.add_init_script(_REPORT_VIOLATIONS)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    context.on("console", on_console)
+
+
+@pytest.fixture
+def make_page(browser: Browser, csp_violations: list[str]) -> Iterator[Callable[..., Page]]:
     """make_page(locale="zh-CN", color_scheme="light") -> a page in a fresh context (own
-    cookies), with that browser language (Accept-Language). Dark by default: the night shift."""
+    cookies), with that browser language (Accept-Language). Dark by default: the night shift.
+    A Content-Security-Policy violation on any of its pages fails the test."""
     contexts = []
 
     def make(locale: str = "en-US", color_scheme: str = "dark") -> Page:
@@ -113,12 +149,17 @@ def make_page(browser: Browser) -> Iterator[Callable[..., Page]]:
             viewport={"width": 1280, "height": 900},
         )
         context.set_default_timeout(15_000)
+        _watch_csp(context, csp_violations)
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
         context.close()
+    if csp_violations:
+        pytest.fail(
+            "Content-Security-Policy violations:\n" + "\n".join(csp_violations), pytrace=False
+        )
 
 
 @pytest.fixture

@@ -71,6 +71,9 @@ def _actor() -> str:
     return user.name if user else "unknown"
 
 
+DRY_RUN_CHOICES = ("language", "topic", "tier", "roster", "at")
+
+
 def _dry_args(source: Mapping[str, str], rules: Rules) -> tuple[Caller, dt.datetime, str, str]:
     language = source.get("language") or (
         "yue" if "yue" in rules.languages else rules.default_language
@@ -178,11 +181,7 @@ def rules() -> ResponseReturnValue:
                 flash(str(exc), "warning")
             else:
                 _published(done.number)
-                keep: dict[str, Any] = {
-                    k: source[k]
-                    for k in ("language", "topic", "tier", "roster", "at")
-                    if source.get(k)
-                }
+                keep: dict[str, Any] = {k: source[k] for k in DRY_RUN_CHOICES if source.get(k)}
                 return redirect(url_for("supervisor.rules", **keep))
         if problems:
             flash(
@@ -298,9 +297,9 @@ def rollback(kind: str, number: int) -> ResponseReturnValue:
             _("Version %(old)d is in force again, as version %(n)d.", old=number, n=done.number),
             "info",
         )
-    back = request.referrer or ""
-    same_page = back.startswith(request.host_url.rstrip("/") + url_for(target))
-    return redirect(back if same_page else url_for(target))  # keeps the dry-run's choices
+    # The form carries the dry-run's choices (pages send no Referer: Referrer-Policy).
+    keep = {k: request.form[k] for k in DRY_RUN_CHOICES if request.form.get(k)}
+    return redirect(url_for(target, **keep))
 
 
 @bp.get("/export/<kind>")
