@@ -60,18 +60,21 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+# The answers that choose their own caching: the style sheets and scripts, and the recorded
+# prompts (public, content-addressed). Everything else is never stored.
+CACHEABLE_ENDPOINTS = frozenset({"static", "audio.recording"})
 
 
 def send_security_headers(app: Flask, *, production: bool) -> None:
-    """Every answer gets the headers above; every answer but a static file is never stored
-    (a shared computer's cache must not keep a call card, a JSON poll or a CSV of records).
+    """Every answer gets the headers above; every answer but CACHEABLE_ENDPOINTS is never
+    stored (a shared computer's cache must not keep a call card, a JSON poll or a CSV).
     HSTS only in production, where the service is served over https."""
 
     @app.after_request
     def _headers(response: Response) -> Response:
         for name, value in HEADERS.items():
             response.headers[name] = value
-        if request.endpoint != "static":
+        if request.endpoint not in CACHEABLE_ENDPOINTS:
             response.headers["Cache-Control"] = "no-store"
         if production:
             response.headers["Strict-Transport-Security"] = HSTS
