@@ -244,3 +244,20 @@ class ShiftOverride(Base):
     on_shift: Mapped[bool] = mapped_column(default=False)
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Recording(Base):
+    """A recorded prompt's bytes, by content: never changed, so its URL (which carries the
+    hash) can be cached for good. Which recordings are in force is the scripts' version."""
+
+    __tablename__ = "recordings"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(80))
+    seconds: Mapped[float] = mapped_column(Float)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(120))
+    uploaded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
-from flask import Flask
+from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hotline.config import Settings
+from hotline.ivr.audio_format import UPLOAD_LIMIT
 from hotline.runtime import Runtime, build_runtime
 from hotline.web.security import send_security_headers
 
@@ -42,9 +43,16 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(metrics_bp)
     app.register_blueprint(voice_bp)
+    app.before_request(_room_for_recordings)  # before CSRF reads the form
     _pages(app)
     send_security_headers(app, production=not settings.local)
     return app
+
+
+def _room_for_recordings() -> None:
+    """A recording upload may be larger than the app's 64 KB limit for everything else."""
+    if request.endpoint == "supervisor.recordings_upload":
+        request.max_content_length = UPLOAD_LIMIT
 
 
 # The pages people sign in to, in the order of the top bar. Each module has a blueprint

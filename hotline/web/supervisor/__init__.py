@@ -18,4 +18,4 @@ NAV = [
 ]
 
 # The views attach themselves to `bp`.
-from hotline.web.supervisor import dashboard, editor, records, roster  # noqa: E402,F401
+from hotline.web.supervisor import dashboard, editor, recordings, records, roster  # noqa: E402,F401

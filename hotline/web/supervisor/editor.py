@@ -31,6 +31,7 @@ AUDIT_ACTIONS = {
     "ivr.seed": _l("Scripts read from the files"),
     "ivr.publish": _l("Scripts published"),
     "ivr.rollback": _l("Scripts rolled back"),
+    "ivr.recording": _l("Recording uploaded"),
 }
 
 
