@@ -20,6 +20,7 @@ from hotline.live.lua import (
     BY_COUNSELOR,
     EXPIRY,
     WAITING,
+    WRAPUPS,
     call_key,
     counselor_key,
     offer_key,
@@ -32,12 +33,27 @@ from hotline.routing.snapshot import CounselorState
 # the sweep waits as long before releasing an expired offer, so the two never race.
 ACCEPT_GRACE = 2.0
 
+# ARGV: call_id, counselor_id, offer_id, now, expires_at, pause_for (the call's tier when
+# its rules let it interrupt a wrap-up, else ''), paused_call (whose wrap-up that is).
+# A counselor in wrap-up is claimed only by a caller on the line of that tier: what is
+# left of the wrap-up is kept in their hash (paused_left) for after this offer.
 _CLAIM = script("""
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('SISMEMBER', WAITING, ARGV[1]) == 0 then return 0 end
 if redis.call('HEXISTS', BY_CALL, ARGV[1]) == 1 then return 0 end
-if redis.call('HGET', KEYS[2], 'state') ~= 'available' then return 0 end
 if redis.call('HEXISTS', BY_COUNSELOR, ARGV[2]) == 1 then return 0 end
+local state = redis.call('HGET', KEYS[2], 'state')
+if state == 'wrap_up' then
+  if ARGV[6] == '' or redis.call('HGET', KEYS[1], 'tier') ~= ARGV[6] then return 0 end
+  if redis.call('HGET', KEYS[1], 'callback') == '1' then return 0 end
+  local ends = tonumber(redis.call('ZSCORE', KEYS[4], ARGV[2]) or ARGV[4])
+  local left = math.max(0, ends - tonumber(ARGV[4]))
+  redis.call('ZREM', KEYS[4], ARGV[2])
+  redis.call('HSET', KEYS[2], 'paused_left', string.format('%.6f', left),
+    'paused_call', ARGV[7])
+elseif state ~= 'available' then
+  return 0
+end
 redis.call('SREM', WAITING, ARGV[1])
 redis.call('HSET', BY_CALL, ARGV[1], ARGV[3])
 redis.call('HSET', BY_COUNSELOR, ARGV[2], ARGV[3])
@@ -134,8 +150,23 @@ class Offers:
         self._release = client.register_script(_RELEASE)
         self._expired = client.register_script(_EXPIRED)
 
-    def claim(self, call_id: str, counselor_id: str, *, now: float, ttl: float) -> LiveOffer | None:
-        """Offer a waiting call to an AVAILABLE counselor; None (nothing changed) otherwise."""
+    def claim(
+        self,
+        call_id: str,
+        counselor_id: str,
+        *,
+        now: float,
+        ttl: float,
+        pause_for: str = "",
+        paused_call: str = "",
+    ) -> LiveOffer | None:
+        """Offer a waiting call to an AVAILABLE counselor; None (nothing changed) otherwise.
+
+        With `pause_for` (the call's tier, when its rules let it interrupt a wrap-up), a
+        counselor in WRAP_UP may be claimed too, if the call is of that tier and not a
+        callback: their wrap-up is paused, and comes back if the offer is released or
+        after the call (`Presence.wrap_up`). `paused_call` names whose wrap-up it was.
+        """
         offer = LiveOffer(
             offer_id=secrets.token_urlsafe(12),
             call_id=call_id,
@@ -144,13 +175,20 @@ class Offers:
             expires_at=float(now) + ttl,
         )
         won = self._claim(
-            keys=[call_key(call_id), counselor_key(counselor_id), offer_key(offer.offer_id)],
+            keys=[
+                call_key(call_id),
+                counselor_key(counselor_id),
+                offer_key(offer.offer_id),
+                WRAPUPS,
+            ],
             args=[
                 call_id,
                 counselor_id,
                 offer.offer_id,
                 repr(offer.created_at),
                 repr(offer.expires_at),
+                pause_for,
+                paused_call,
             ],
         )
         return offer if won else None
@@ -226,7 +264,7 @@ class Offers:
         if to_state not in _RELEASABLE:
             raise ValueError(f"a released counselor cannot be {to_state.value}")
         raw = self._release(
-            keys=[offer_key(offer_id), BY_CALL, BY_COUNSELOR, EXPIRY, WAITING],
+            keys=[offer_key(offer_id), BY_CALL, BY_COUNSELOR, EXPIRY, WAITING, WRAPUPS],
             args=[
                 offer_id,
                 repr(float(now)),

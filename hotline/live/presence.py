@@ -12,7 +12,7 @@ from typing import Any
 
 import redis
 
-from hotline.live.lua import BY_COUNSELOR, COUNSELORS, counselor_key, script, text
+from hotline.live.lua import BY_COUNSELOR, COUNSELORS, WRAPUPS, counselor_key, script, text
 from hotline.routing.snapshot import Counselor, CounselorState, OnCallSummary, on_call_summary
 
 _UPSERT = script("""
@@ -42,8 +42,23 @@ end
 if target == 'available' and cur ~= 'available' then
   redis.call('HSET', KEYS[1], 'idle_since', ARGV[3], 'misses', 0)
 end
+if target ~= 'on_call' then redis.call('HDEL', KEYS[1], 'paused_left') end
+if target ~= 'on_call' and target ~= 'wrap_up' then redis.call('HDEL', KEYS[1], 'paused_call') end
 redis.call('HSET', KEYS[1], 'state', target)
 return 1
+""")
+
+# A call ended: ON_CALL to WRAP_UP for ARGV[2] seconds, plus what was left of a wrap-up
+# that call paused (wrap-up yields to danger). ARGV: now, seconds, counselor_id.
+# Returns the time the wrap-up ends, or false when the counselor was not on a call.
+_WRAP_UP = script("""
+if redis.call('HGET', KEYS[1], 'state') ~= 'on_call' then return false end
+local left = tonumber(redis.call('HGET', KEYS[1], 'paused_left') or '0')
+local ends = string.format('%.6f', tonumber(ARGV[1]) + tonumber(ARGV[2]) + left)
+redis.call('HSET', KEYS[1], 'state', 'wrap_up')
+redis.call('HDEL', KEYS[1], 'paused_left')
+redis.call('ZADD', KEYS[2], ends, ARGV[3])
+return ends
 """)
 
 # ARGV: max_no_answer. Returns {misses, went_away}. A RINGING or ON_CALL counselor is left
@@ -64,7 +79,7 @@ _ALL = script("""
 local out = {}
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local c = redis.call('HGETALL', counselor_key(id))
-  if #c > 0 then out[#out + 1] = {id, c} end
+  if #c > 0 then out[#out + 1] = {id, c, redis.call('ZSCORE', KEYS[2], id) or ''} end
 end
 return out
 """)
@@ -89,6 +104,7 @@ class Presence:
         self._miss = client.register_script(_MISS)
         self._all = client.register_script(_ALL)
         self._unstick = client.register_script(_UNSTICK)
+        self._wrap_up = client.register_script(_WRAP_UP)
 
     def upsert(
         self, counselor_id: str, *, languages: Iterable[str], specialties: Iterable[str]
@@ -122,9 +138,28 @@ class Presence:
         return _counselor_from(counselor_id, raw) if raw else None
 
     def all(self) -> list[Counselor]:
-        """Every counselor with a profile, whatever their state, in no order."""
-        rows = self._all(keys=[COUNSELORS])
-        return [_counselor_from(text(cid), _pairs(flat)) for cid, flat in rows]
+        """Every counselor with a profile, whatever their state, in no order; one in
+        wrap-up with the time it ends."""
+        rows = self._all(keys=[COUNSELORS, WRAPUPS])
+        return [_counselor_from(text(cid), _pairs(flat), ends) for cid, flat, ends in rows]
+
+    def wrap_up(self, counselor_id: str, *, now: float, seconds: float) -> float | None:
+        """A counselor's call ended: wrap-up for `seconds`, plus what was left of a wrap-up
+        that call paused. The time it ends, or None if they were not on a call."""
+        ends = self._wrap_up(
+            keys=[counselor_key(counselor_id), WRAPUPS],
+            args=[repr(float(now)), repr(float(seconds)), counselor_id],
+        )
+        return float(ends) if ends else None
+
+    def pausing(self, counselor_id: str) -> bool:
+        """Whether the counselor's wrap-up is paused for the offer or call they are on."""
+        return bool(self.redis.hexists(counselor_key(counselor_id), "paused_left"))
+
+    def paused_call(self, counselor_id: str) -> str | None:
+        """The call whose wrap-up an offer paused, until the counselor is available again."""
+        raw = self.redis.hget(counselor_key(counselor_id), "paused_call")
+        return text(raw) or None if raw is not None else None
 
     def on_call_summary(self) -> OnCallSummary:
         return on_call_summary(self.all())
@@ -164,12 +199,15 @@ def _pairs(flat: Sequence[Any]) -> dict[bytes | str, bytes | str]:
     return {flat[i]: flat[i + 1] for i in range(0, len(flat), 2)}
 
 
-def _counselor_from(counselor_id: str, raw: dict[Any, Any]) -> Counselor:
+def _counselor_from(counselor_id: str, raw: dict[Any, Any], ends: Any = "") -> Counselor:
     f = {text(k): text(v) for k, v in raw.items()}
+    state = CounselorState(f.get("state", CounselorState.OFF_SHIFT.value))
+    until = text(ends) if ends else ""
     return Counselor(
         counselor_id=counselor_id,
         languages=frozenset(json.loads(f.get("languages", "[]"))),
         specialties=frozenset(json.loads(f.get("specialties", "[]"))),
-        state=CounselorState(f.get("state", CounselorState.OFF_SHIFT.value)),
+        state=state,
         idle_since=float(f.get("idle_since", 0.0)),
+        wrap_up_until=float(until) if until and state is CounselorState.WRAP_UP else None,
     )

@@ -6,13 +6,23 @@ its place if the offer fails) but leaves the `waiting` set, so no one else is of
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import redis
 
-from hotline.live.lua import BY_CALL, TIERS, WAITING, call_key, script, text, tier_key
+from hotline.live.lua import (
+    BY_CALL,
+    TIERS,
+    WAITING,
+    WRAPUPS,
+    call_key,
+    script,
+    text,
+    tier_key,
+)
 from hotline.live.offers import LiveOffer, offer_from
 from hotline.routing.snapshot import WaitingCall
 
@@ -28,12 +38,13 @@ return 1
 """)
 
 # Gone for good: a pending offer is cancelled and its counselor goes back to AVAILABLE
-# keeping their idle_since (the caller left; the counselor keeps their turn).
+# keeping their idle_since (the caller left; the counselor keeps their turn), or back to
+# the wrap-up the offer paused. ARGV: call_id, now.
 _REMOVE = script("""
 local call = redis.call('HGETALL', KEYS[1])
 local cancelled = false
 local pending = redis.call('HGET', BY_CALL, ARGV[1])
-if pending then cancelled = drop_offer(pending, 'available', '0', true) end
+if pending then cancelled = drop_offer(pending, 'available', ARGV[2], true) end
 if #call > 0 then
   local tier = redis.call('HGET', KEYS[1], 'tier')
   redis.call('ZREM', tier_key(tier), ARGV[1])
@@ -142,9 +153,12 @@ class LiveQueue:
         """Hung up, overflowed or connected: out of the queue, and any offer for it cancelled."""
         return self.remove_with_offer(call_id).call
 
-    def remove_with_offer(self, call_id: str) -> Removal:
+    def remove_with_offer(self, call_id: str, *, now: float | None = None) -> Removal:
         """As remove(), also saying which offer was cancelled (so its ring can be hung up)."""
-        raw_call, raw_offer = self._remove(keys=[call_key(call_id), BY_CALL], args=[call_id])
+        moment = time.time() if now is None else now
+        raw_call, raw_offer = self._remove(
+            keys=[call_key(call_id), BY_CALL, WRAPUPS], args=[call_id, repr(float(moment))]
+        )
         call = _call_from(raw_call) if raw_call else None
         return Removal(call=call, offer=offer_from(raw_offer) if raw_offer else None)
 

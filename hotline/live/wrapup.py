@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import redis
 
-_KEY = "hotline:{live}:wrapup"
+from hotline.live.lua import WRAPUPS as _KEY
 
 
 class WrapUps:

@@ -30,6 +30,7 @@ class Offer:
     call_id: str
     counselor_id: str
     step: int  # 0-based relax step the call was at
+    from_wrap_up: bool = False  # the counselor is in wrap-up: this call may pause it
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ def plan(
             if chosen is not None:
                 pausable.remove(chosen)
         if chosen is not None:
-            offers.append(Offer(call.call_id, chosen.counselor_id, standing.step_index))
+            pausing = chosen.state is CounselorState.WRAP_UP
+            offers.append(Offer(call.call_id, chosen.counselor_id, standing.step_index, pausing))
         elif standing.next_due is not None:
             due.append(standing.next_due)
     return Plan(tuple(offers), tuple(overflows), min(due, default=None))

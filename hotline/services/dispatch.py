@@ -95,16 +95,34 @@ def dispatch(runtime: Runtime, *, at: float | None = None) -> DispatchReport:
         presence.set_state(counselor_id, CounselorState.AVAILABLE, moment)
         wrapups.clear(counselor_id)
     # Each waiting call relaxes and overflows by the rules it entered with.
+    waiting = {call.call_id: call for call in queue.waiting()}
     decided = plan(
-        moment, queue.waiting(), presence.all(), runtime.rules, rules_for=runtime.rules_for
+        moment, waiting.values(), presence.all(), runtime.rules, rules_for=runtime.rules_for
     )
     report = DispatchReport(next_due=decided.next_due)
     ttl = runtime.rules.offer.ring_timeout + CLAIM_GRACE
+    store = CallStore(redis)
     for offer in decided.offers:
-        claimed = offers.claim(offer.call_id, offer.counselor_id, now=moment, ttl=ttl)
+        pause_for = paused_call = ""
+        if offer.from_wrap_up:  # wrap-up yields to danger: the claim checks it again
+            pause_for = waiting[offer.call_id].tier
+            paused_call = store.current_of(offer.counselor_id) or ""
+        claimed = offers.claim(
+            offer.call_id,
+            offer.counselor_id,
+            now=moment,
+            ttl=ttl,
+            pause_for=pause_for,
+            paused_call=paused_call,
+        )
         if claimed is None:  # someone else got there first: fine, the next pass re-plans
             report.refused += 1
             continue
+        if offer.from_wrap_up:
+            log.info(
+                "wrap-up paused for a caller who cannot wait",
+                extra={"call_id": offer.call_id, "counselor": offer.counselor_id},
+            )
         if ring(runtime, claimed):
             report.offered.append((offer.call_id, offer.counselor_id))
     for call_id in decided.overflows:
@@ -285,6 +303,7 @@ def whisper_for(runtime: Runtime, offer_id: str) -> Whisper | None:
         calls_this_week=calls,
         frequent=calls >= runtime.rules.frequent_callers.threshold
         and "flag" in runtime.rules.frequent_callers.actions,
+        pauses_wrap_up=Presence(runtime.redis).pausing(pending.counselor_id),
     )
     spoken = runtime.rules.languages.get(language)
     return Whisper(

@@ -15,8 +15,6 @@ from hotline.live.calls import CallStore, LiveCall, now
 from hotline.live.offers import Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
-from hotline.live.wrapup import WrapUps
-from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
 from hotline.services.calls import lost_call
 from hotline.services.dispatch import missed
@@ -133,11 +131,6 @@ def _not_alone(runtime: Runtime, call_id: str, counselor_id: str) -> None:
 
 
 def counselor_done(runtime: Runtime, counselor_id: str) -> None:
-    """A counselor's call ended: wrap-up, then back to available when it is over."""
-    moment = now()
-    presence = Presence(runtime.redis)
-    counselor = presence.get(counselor_id)
-    if counselor is None or counselor.state != CounselorState.ON_CALL:
-        return
-    presence.set_state(counselor_id, CounselorState.WRAP_UP, moment, force=True)
-    WrapUps(runtime.redis).start(counselor_id, moment + runtime.rules.offer.wrap_up)
+    """A counselor's call ended: wrap-up (with what was left of one that call paused), then
+    back to available when it is over."""
+    Presence(runtime.redis).wrap_up(counselor_id, now=now(), seconds=runtime.rules.offer.wrap_up)

@@ -1,7 +1,8 @@
 """What a counselor hears on answering an offer, in the counselor's own language.
 
 Urgency, the caller's language, the topic, how long they waited and how often they
-called this week: never the caller's number. Tier, topic and language ids are fixed
+called this week: never the caller's number. A counselor taken out of wrap-up hears first
+why (a caller in danger) and that their wrap-up is kept. Tier, topic and language ids are fixed
 by the rules' schema, so their spoken names live here, one table per language.
 """
 
@@ -29,6 +30,9 @@ WORDS: dict[str, dict[str, object]] = {
         "repeat": "{nth} call this week. ",
         "frequent": "Frequent caller. ",
         "accept": "Press {key} to accept, any other key to pass.",
+        "paused_danger": "A caller in danger needs you now. ",
+        "paused_other": "This caller cannot wait for your wrap-up. ",
+        "paused_kept": "Your wrap-up is kept for after this call. ",
     },
     "zh": {
         "tiers": {"imminent": "有即时危险", "urgent": "紧急", "standard": "一般"},
@@ -48,6 +52,9 @@ WORDS: dict[str, dict[str, object]] = {
         "repeat": "本周第{n}次来电。",
         "frequent": "经常来电。",
         "accept": "接听请按{key}，转给他人请按其他键。",
+        "paused_danger": "有来电者正处于危险之中，现在就需要你。",
+        "paused_other": "这位来电者等不到你的通话小结写完。",
+        "paused_kept": "你的通话小结会保留，接完这通电话再写。",
     },
     "yue": {
         "tiers": {"imminent": "有即時危險", "urgent": "緊急", "standard": "一般"},
@@ -67,6 +74,9 @@ WORDS: dict[str, dict[str, object]] = {
         "repeat": "今個星期第{n}次打嚟。",
         "frequent": "經常打嚟。",
         "accept": "接聽請撳{key}，轉俾其他人請撳其他掣。",
+        "paused_danger": "有來電者而家有危險，即刻需要你。",
+        "paused_other": "呢位來電者等唔到你寫完通話小結。",
+        "paused_kept": "你嘅通話小結會保留，聽完呢個電話再寫。",
     },
 }
 
@@ -79,6 +89,7 @@ class WaitingFacts:
     minutes: int
     calls_this_week: int  # this one included; 1 when unknown
     frequent: bool
+    pauses_wrap_up: bool = False  # the counselor was taken out of wrap-up for this caller
 
 
 def whisper_language(counselor_languages: Sequence[str]) -> str:
@@ -106,7 +117,11 @@ def whisper(facts: WaitingFacts, language: str, accept_key: str) -> str:
         )
         if facts.frequent:
             repeat += str(words["frequent"])
-    text = str(words["call"]).format(
+    lead = ""
+    if facts.pauses_wrap_up:
+        reason = "paused_danger" if facts.tier == "imminent" else "paused_other"
+        lead = str(words[reason]) + str(words["paused_kept"])
+    text = lead + str(words["call"]).format(
         tier=name("tiers", facts.tier),
         language=name("languages", facts.language),
         topic=name("topics", facts.topic),

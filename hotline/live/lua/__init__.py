@@ -15,6 +15,7 @@ COUNSELORS = PREFIX + "counselors"  # SET: every counselor id with a profile
 BY_CALL = PREFIX + "offers:by_call"  # HASH: call_id -> offer_id
 BY_COUNSELOR = PREFIX + "offers:by_counselor"  # HASH: counselor_id -> offer_id
 EXPIRY = PREFIX + "offers:expiry"  # ZSET: offer_id scored by expires_at
+WRAPUPS = PREFIX + "wrapup"  # ZSET: counselor_id scored by when their wrap-up ends
 
 
 def call_key(call_id: str) -> str:
@@ -28,7 +29,10 @@ def tier_key(tier: str) -> str:
 
 
 def counselor_key(counselor_id: str) -> str:
-    """HASH: languages, specialties (JSON lists), state, idle_since, misses."""
+    """HASH: languages, specialties (JSON lists), state, idle_since, misses; while a wrap-up
+    is paused for a call (wrap-up yields to danger): paused_left (seconds of it left, until
+    that call's own wrap-up starts) and paused_call (whose wrap-up it was, until the
+    counselor is available again)."""
     return PREFIX + "counselor:" + counselor_id
 
 
@@ -45,13 +49,23 @@ local WAITING = '{WAITING}'
 local BY_CALL = '{BY_CALL}'
 local BY_COUNSELOR = '{BY_COUNSELOR}'
 local EXPIRY = '{EXPIRY}'
+local WRAPUPS = '{WRAPUPS}'
 local function call_key(id) return P .. 'q:call:' .. id end
 local function tier_key(t) return P .. 'q:tier:' .. t end
 local function counselor_key(id) return P .. 'counselor:' .. id end
 local function offer_key(id) return P .. 'offer:' .. id end
 
+-- A wrap-up paused by an offer goes on: what was left of it, from `now`.
+local function resume_wrap_up(ck, counselor_id, now)
+  local left = tonumber(redis.call('HGET', ck, 'paused_left') or '0')
+  redis.call('HSET', ck, 'state', 'wrap_up')
+  redis.call('HDEL', ck, 'paused_left', 'paused_call')
+  redis.call('ZADD', WRAPUPS, string.format('%.6f', tonumber(now) + left), counselor_id)
+end
+
 -- Undo an offer: the call waits again (its score never changed) and a RINGING counselor
--- goes to `to_state` (nil: leave the state alone). Returns the offer (see OFFER_FIELDS).
+-- goes to `to_state` (nil: leave the state alone); to 'available' from a paused wrap-up
+-- means back to that wrap-up. Returns the offer (see OFFER_FIELDS).
 local function drop_offer(offer_id, to_state, now, keep_idle)
   local o = redis.call('HMGET', offer_key(offer_id),
     'call_id', 'counselor_id', 'created_at', 'expires_at')
@@ -67,9 +81,14 @@ local function drop_offer(offer_id, to_state, now, keep_idle)
     redis.call('HDEL', BY_COUNSELOR, o[2])
     local ck = counselor_key(o[2])
     if to_state and redis.call('HGET', ck, 'state') == 'ringing' then
-      redis.call('HSET', ck, 'state', to_state)
-      if to_state == 'available' and not keep_idle then
-        redis.call('HSET', ck, 'idle_since', now)
+      if to_state == 'available' and redis.call('HEXISTS', ck, 'paused_left') == 1 then
+        resume_wrap_up(ck, o[2], now)
+      else
+        redis.call('HSET', ck, 'state', to_state)
+        redis.call('HDEL', ck, 'paused_left', 'paused_call')
+        if to_state == 'available' and not keep_idle then
+          redis.call('HSET', ck, 'idle_since', now)
+        end
       end
     end
   end

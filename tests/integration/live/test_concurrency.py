@@ -174,3 +174,56 @@ def test_processes_racing_for_one_call_or_one_counselor_have_one_winner(
             else:
                 assert offers.for_counselor(f"one-counselor-{r}") == offer
                 assert offer.call_id == f"c{index}-r{r}"
+
+
+def test_callers_in_danger_racing_for_one_counselor_in_wrap_up_have_one_winner(
+    runtime: Runtime,
+) -> None:
+    """Wrap-up yields to danger: eight dispatchers at once, eight callers in danger, one
+    counselor in wrap-up; while the wrap-up timer also tries to free them."""
+    url = _real_redis(runtime)
+    queue, presence, offers = (
+        LiveQueue(runtime.redis),
+        Presence(runtime.redis),
+        Offers(runtime.redis),
+    )
+    for r in range(ROUNDS):
+        counselor = f"wrapping-{r}"
+        available(presence, counselor)
+        queue.enqueue(call(f"done-{r}"))
+        first = offers.claim(f"done-{r}", counselor, now=time.time(), ttl=60)
+        assert first is not None and offers.accept(first.offer_id, now=time.time())
+        assert presence.wrap_up(counselor, now=time.time(), seconds=120)
+        callers = [f"danger-{r}-{i}" for i in range(8)]
+        for caller in callers:
+            queue.enqueue(call(caller, "imminent"))
+        won = _race_for_wrap_up(url, counselor, callers)
+        assert len(won) == 1, f"round {r}: {won}"
+        got = presence.get(counselor)
+        assert got is not None and got.state is S.RINGING
+        assert {c.call_id for c in queue.waiting()} >= set(callers) - {won[0].call_id}
+
+
+def _race_for_wrap_up(url: str, counselor: str, callers: list[str]) -> list[LiveOffer]:
+    start = threading.Barrier(len(callers) + 1)
+    won: list[LiveOffer] = []
+
+    def claim(caller: str) -> None:
+        offers = Offers(redis.Redis.from_url(url))
+        start.wait()
+        got = offers.claim(caller, counselor, now=time.time(), ttl=60, pause_for="imminent")
+        if got is not None:
+            won.append(got)
+
+    def timer() -> None:
+        mine = Presence(redis.Redis.from_url(url))
+        start.wait()
+        mine.set_state(counselor, S.AVAILABLE, time.time())  # the wrap-up ending meanwhile
+
+    threads = [threading.Thread(target=claim, args=(c,)) for c in callers]
+    threads.append(threading.Thread(target=timer))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return won

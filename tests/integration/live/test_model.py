@@ -7,6 +7,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hotline.live.lua import counselor_key
 from hotline.live.offers import Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
@@ -21,12 +22,18 @@ STATES = [S.AVAILABLE, S.AWAY, S.WRAP_UP, S.OFF_SHIFT, S.RINGING, S.ON_CALL]
 
 enqueue = st.tuples(st.just("enqueue"), st.sampled_from(CALLS), st.sampled_from(TIERS))
 claim = st.tuples(st.just("claim"), st.sampled_from(CALLS), st.sampled_from(COUNSELORS))
+# a claim that may pause a wrap-up (wrap-up yields to danger), and a call's end
+pause = st.tuples(st.just("pause"), st.sampled_from(CALLS), st.sampled_from(COUNSELORS))
+done = st.tuples(st.just("done"), st.sampled_from(COUNSELORS))
 step = st.one_of(  # arrivals and claims weigh more, so that offers are there to act on
     enqueue,
     enqueue,
     claim,
     claim,
     claim,
+    pause,
+    pause,
+    done,
     st.tuples(st.just("remove"), st.sampled_from(CALLS)),
     st.tuples(st.just("accept"), st.integers(0, 3)),  # the n-th offer standing, if any
     st.tuples(st.just("release"), st.integers(0, 3), st.booleans()),
@@ -70,6 +77,12 @@ def test_any_sequence_keeps_the_live_state_consistent(
             arrived.pop(args[0], None)
         elif op == "claim":
             offers.claim(args[0], args[1], now=now, ttl=30)
+        elif op == "pause":
+            queued = queue.get(args[0])
+            tier = queued.tier if queued is not None else "imminent"
+            offers.claim(args[0], args[1], now=now, ttl=30, pause_for=tier, paused_call="x")
+        elif op == "done":
+            presence.wrap_up(args[0], now=now, seconds=30)
         elif op == "accept" and pending:
             if offers.accept(pending.offer_id, now=now):
                 assert pending.call_id not in accepted
@@ -103,6 +116,8 @@ def check(queue: LiveQueue, presence: Presence, offers: Offers, arrived: dict[st
         counselor = presence.get(k)
         assert counselor is not None
         ringing = counselor.state == S.RINGING
+        paused = presence.redis.hexists(counselor_key(k), "paused_left")
+        assert not paused or counselor.state in (S.RINGING, S.ON_CALL), "a pause is kept"
         offer = offers.for_counselor(k)
         assert ringing == (offer is not None)
         assert offer is None or offers.for_call(offer.call_id) == offer

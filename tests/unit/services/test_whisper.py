@@ -68,3 +68,21 @@ def test_a_shanghainese_caller_is_named_as_such_to_a_mandarin_speaking_counselor
     assert language == "zh"  # no Shanghainese voice: the counselor's next language
     assert whisper(facts, language, "1").startswith("紧急来电。上海话。")
     assert whisper(facts, "en", "1").startswith("Urgent call. Shanghainese.")
+
+
+def test_a_counselor_taken_out_of_wrap_up_hears_first_that_the_caller_is_in_danger() -> None:
+    danger = WaitingFacts("imminent", "en", "suicide", 0, 1, False, pauses_wrap_up=True)
+    assert whisper(danger, "en", "1").startswith(
+        "A caller in danger needs you now. Your wrap-up is kept for after this call. "
+        "Imminent danger call."
+    )
+    assert whisper(danger, "zh", "1").startswith("有来电者正处于危险之中")
+    assert whisper(danger, "yue", "1").startswith("有來電者而家有危險")
+    widened = WaitingFacts("urgent", "en", "youth", 1, 1, False, pauses_wrap_up=True)
+    assert whisper(widened, "en", "1").startswith("This caller cannot wait for your wrap-up.")
+    assert "danger" not in whisper(widened, "en", "1"), "only a caller in danger is said to be"
+
+
+def test_every_language_has_every_phrase() -> None:
+    for language, words in WORDS.items():
+        assert set(words) == set(WORDS["en"]), language
