@@ -100,7 +100,12 @@ def _from_records(rules: Rules, roster: Roster) -> Scenario:
     default=Path("demo/roster.yaml"),
     show_default=True,
 )
-@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 366))
+@click.option(
+    "--days",
+    default=None,
+    type=click.IntRange(1, 366),
+    help="Days to simulate (default 7; with --staffing, 21: whole weeks refine the advice).",
+)
 @click.option(
     "--arrivals",
     "arrivals_path",
@@ -119,22 +124,46 @@ def _from_records(rules: Rules, roster: Roster) -> Scenario:
     "--chart",
     "chart_path",
     type=click.Path(path_type=Path),
-    default=Path("var/simulate.html"),
-    show_default=True,
+    default=None,
+    help="HTML chart (default var/simulate.html; with --staffing, var/staffing.html).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the headline figures as JSON.")
+@click.option(
+    "--staffing",
+    is_flag=True,
+    help="Advise the fewest counselors per hour and language for every tier to reach --target.",
+)
+@click.option(
+    "--target",
+    default=0.9,
+    show_default=True,
+    type=click.FloatRange(0.5, 0.99),
+    help="With --staffing: share of each tier's calls to answer within its answer_within.",
+)
+@click.option(
+    "--advised-roster",
+    "advised_path",
+    type=click.Path(path_type=Path),
+    default=Path("var/advised-roster.yaml"),
+    show_default=True,
+    help="With --staffing: where to write the advised staffing as a roster file.",
+)
 def simulate(
     rules_path: Path | None,
     roster_path: Path,
-    days: int,
+    days: int | None,
     arrivals_path: Path | None,
     from_records: bool,
     seed: int,
     start: str | None,
-    chart_path: Path,
+    chart_path: Path | None,
     as_json: bool,
+    staffing: bool,
+    target: float,
+    advised_path: Path,
 ) -> None:
-    """What-if: simulate DAYS of calls through the real matcher, beside Erlang C."""
+    """What-if: simulate DAYS of calls through the real matcher, beside the pooled ideal,
+    Erlang A and Erlang C; or, with --staffing, advise the staffing for a target."""
     from hotline.config import file_paths
     from hotline.whatif import simulate as run_simulation
     from hotline.whatif.chart import chart_html
@@ -161,7 +190,13 @@ def simulate(
         except ValueError:
             raise click.BadParameter("a date like 2025-01-06", param_hint="--start") from None
         first = dt.datetime.combine(day, dt.time(0), tzinfo=ZoneInfo(roster.timezone))
-    report = run_simulation(rules, roster, days=days, seed=seed, scenario=scenario, start=first)
+    if staffing:
+        _staffing(rules, roster, scenario, target, seed, days, chart_path, advised_path)
+        return
+    report = run_simulation(
+        rules, roster, days=days or 7, seed=seed, scenario=scenario, start=first
+    )
+    chart_path = chart_path or Path("var/simulate.html")
     names = {"rules_file": str(rules_path), "roster_file": str(roster_path)}
     chart_path.parent.mkdir(parents=True, exist_ok=True)
     chart_path.write_text(chart_html(report, **names), encoding="utf-8")
@@ -170,3 +205,31 @@ def simulate(
     else:
         click.echo(render(report, **names))
         click.echo(f"\nchart: {chart_path}")
+
+
+def _staffing(
+    rules: Rules,
+    roster: Roster,
+    scenario: Scenario | None,
+    target: float,
+    seed: int,
+    days: int | None,
+    chart_path: Path | None,
+    advised_path: Path,
+) -> None:
+    from hotline.whatif.cross_training import suggest
+    from hotline.whatif.staffing import advise
+    from hotline.whatif.staffing_text import advised_roster_yaml, render_staffing, staffing_html
+
+    weeks = -(-(days or 21) // 7)
+    advice = advise(rules, roster, target=target, scenario=scenario, seed=seed, weeks=weeks)
+    ideas = suggest(advice, rules, roster, scenario=scenario, seed=seed)
+    chart_path = chart_path or Path("var/staffing.html")
+    for path, text in (
+        (chart_path, staffing_html(advice, ideas)),
+        (advised_path, advised_roster_yaml(advice, roster.timezone)),
+    ):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    click.echo(render_staffing(advice, ideas))
+    click.echo(f"\nchart: {chart_path}\nadvised roster: {advised_path}")

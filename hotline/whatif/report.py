@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import hotline.whatif.bound as bound
 from hotline.routing.policy import GENERAL
@@ -92,6 +92,7 @@ class Report:
     erlang: ErlangFigures
     hours: tuple[HourFigures, ...]
     headline: tuple[TierHeadline, ...]  # each tier, then all: beside the pooled ideal
+    outcomes: tuple[Outcome, ...] = field(default=(), repr=False, compare=False)
 
 
 def tier_figures(run: Run, tier: str, calls: list[Outcome]) -> TierFigures:

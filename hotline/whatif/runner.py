@@ -66,9 +66,11 @@ def simulate(
     seed: int = 1,
     scenario: Scenario | None = None,
     start: dt.datetime | None = None,
+    ideal: bool = True,
 ) -> Report:
     """Simulate `days` of calls on the rules and roster, from `start` (an aware time), and
-    the same callers again through the pooled ideal (`ideal.py`)."""
+    the same callers again through the pooled ideal (`ideal.py`; without `ideal`, the
+    rules stand in for it)."""
     if days < 1:
         raise ValueError("simulate at least one day")
     scenario = scenario or default_scenario(rules)
@@ -76,11 +78,13 @@ def simulate(
     hours = days * 24
     staff = staff_from(roster, begin, hours * 3600.0 + DRAIN)
     callers = generate(scenario, begin, hours, roster.timezone, seed)
-    run, ideal = (
-        play(r, scenario, staff, callers, begin=begin, hours=hours, timezone=roster.timezone,
-             seed=seed)
-        for r in (rules, pooled_ideal(rules))
-    )  # fmt: skip
+
+    def through(r: Rules) -> Run:
+        return play(r, scenario, staff, callers, begin=begin, hours=hours,
+                    timezone=roster.timezone, seed=seed)  # fmt: skip
+
+    run = through(rules)
+    best = through(pooled_ideal(rules)) if ideal else run
     tiers = tuple(
         tier_figures(run, tier, [o for o in run.outcomes if o.caller.tier == tier])
         for tier in rules.tier_order
@@ -107,7 +111,8 @@ def simulate(
         callbacks=callback_figures(run.outcomes),
         erlang=erlang_figures(run),
         hours=hour_figures(run),
-        headline=tuple(headline(run, ideal, tier) for tier in (*rules.tier_order, ALL)),
+        outcomes=tuple(run.outcomes),
+        headline=tuple(headline(run, best, tier) for tier in (*rules.tier_order, ALL)),
     )
 
 

@@ -190,3 +190,27 @@ def test_learning_from_records_needs_a_database(env: dict[str, str]) -> None:
         main, ["simulate", "--roster", ROSTER, "--from-records"], env=unreachable
     )
     assert result.exit_code == 1 and "cannot read the call records" in result.output
+
+
+def test_staffing_advice_writes_a_roster_that_simulates_at_the_target(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """The advice on a quiet line (40 calls a day), then the roster it proposes simulated."""
+    arrivals = tmp_path / "arrivals.yaml"
+    arrivals.write_text("calls_per_day: 40\n", encoding="utf-8")
+    advised, chart = tmp_path / "advised.yaml", tmp_path / "staffing.html"
+    args = ["simulate", "--roster", ROSTER, "--arrivals", str(arrivals), "--days", "21"]
+    extra = ["--staffing", "--target", "0.8", "--advised-roster", str(advised)]
+    result = CliRunner().invoke(main, [*args, *extra, "--chart", str(chart)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Staffing advice" in result.output
+    assert "The advised staffing meets the target of 80.0% for every tier" in result.output
+    tags = Tags()
+    tags.feed(chart.read_text(encoding="utf-8"))
+    assert tags.seen.count("svg") == 1 and tags.open == []
+    again = ["simulate", "--roster", str(advised), "--arrivals", str(arrivals), "--days", "7"]
+    again += ["--seed", "9", "--chart", str(tmp_path / "c.html"), "--json"]
+    proposed = CliRunner().invoke(main, again, env=env)
+    assert proposed.exit_code == 0, proposed.output
+    for tier in json.loads(proposed.output)["tiers"].values():
+        assert tier["service_level"] >= 0.8
