@@ -40,7 +40,7 @@ AMPLE = 4  # counselors added to every hour and language to see what is reachabl
 REACHED = 0.01
 # The refining aims this many standard errors above the target, so that callers it was not
 # refined on meet the target too.
-MARGIN = 1.5
+MARGIN = 2.0
 QUEUED = 1.0  # seconds before a counselor was rung: more is waiting for one
 SHIFT_HOURS = 12  # the longest shift the advised roster gives anyone
 Grid = dict[str, list[int]]  # language -> counselors for each hour of the week (Monday 00 first)
