@@ -14,16 +14,35 @@ from hotline import logs
 from hotline.config import ConfigError, Settings
 from hotline.problems import InvalidFile, Problem
 
+REFUSED = 2  # the exit status of a start refused for its environment
+
 
 def _settings(**overrides: object) -> Settings:
     logs.configure()
     try:
         settings = Settings.from_env()
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+        click.echo(f"refused: {exc}", err=True)
+        sys.exit(REFUSED)
     settings = settings.replace(**overrides) if overrides else settings
     logs.configure(settings.log_level)
     return settings
+
+
+def _preflight(settings: Settings, *, upgrade_local: bool = False) -> None:
+    """Refuse to start (exit 2) naming each variable and why; warnings are said and pass."""
+    from hotline.preflight import check_environment
+
+    found = check_environment(settings, upgrade_local=upgrade_local)
+    refusals = [f for f in found if not f.warning]
+    for finding in found:
+        if finding.warning:
+            click.echo(str(finding), err=True)
+    if refusals:
+        click.echo(f"refused to start: {len(refusals)} problem(s) in the environment", err=True)
+        for finding in refusals:
+            click.echo(f"  {finding}", err=True)
+        sys.exit(REFUSED)
 
 
 def _runtime(settings: Settings):  # type: ignore[no-untyped-def]
@@ -49,6 +68,7 @@ def web(bind: str, workers: int) -> None:
     from hotline.serve import serve_gunicorn
 
     settings = _settings()
+    _preflight(settings)
     serve_gunicorn(settings, bind=bind, workers=workers)
 
 
@@ -62,6 +82,7 @@ def worker(burst: bool) -> None:
     settings = _settings()
     if not settings.redis_url:
         raise click.ClickException("a separate worker needs REDIS_URL; use `hotline run` locally")
+    _preflight(settings)
     runtime = _runtime(settings)
     run_worker(runtime, connect(settings, blocking=True), stop=threading.Event(), burst=burst)
 
@@ -72,6 +93,7 @@ def scheduler() -> None:
     from hotline.scheduler import run_scheduler
 
     settings = _settings()
+    _preflight(settings)
     stop = threading.Event()
     try:
         run_scheduler(_runtime(settings), stop=stop)
@@ -89,10 +111,7 @@ def run(host: str, port: int) -> None:
     settings = _settings()
     if not settings.public_url:
         settings = settings.replace(public_url=f"http://{host}:{port}")
-    if settings.local:  # the embedded database is brought up to date on start
-        from hotline.records.migrate import upgrade
-
-        upgrade(settings.database_url)
+    _preflight(settings, upgrade_local=True)  # a local database is brought up to date
     run_all(settings, _runtime(settings), host=host, port=port)
 
 
@@ -112,6 +131,7 @@ def demo(
     settings = _settings()
     if not settings.local:
         raise click.ClickException("the demo runs only with HOTLINE_MODE=local")
+    _preflight(settings, upgrade_local=True)
     runtime = _runtime(settings)
     tally = run_demo(
         settings,
@@ -148,15 +168,27 @@ def db_upgrade(revision: str) -> None:
 @main.command()
 @click.option("--rules", "rules_path", type=click.Path(path_type=Path), default=None)
 @click.option("--scripts", "scripts_path", type=click.Path(path_type=Path), default=None)
-def check(rules_path: Path | None, scripts_path: Path | None) -> None:
+@click.option(
+    "--env",
+    "environment",
+    is_flag=True,
+    help="Check the whole environment as `run` would (exit 2 on a refusal); start nothing.",
+)
+def check(rules_path: Path | None, scripts_path: Path | None, environment: bool) -> None:
     """Lint the routing rules and IVR scripts; exit 1 naming file, line and reason.
 
     Prompts still waiting for a recording are warnings: they are said in the fallback
-    language meanwhile, so they do not fail the check.
+    language meanwhile, so they do not fail the check. With --env, the settings, files,
+    database and Redis are checked as a start would check them, and nothing is started.
     """
     from hotline.config import file_paths
     from hotline.lint import lint_all, warnings_all
 
+    if environment:
+        settings = _settings()
+        _preflight(settings)
+        click.echo(f"environment ready ({settings.mode} mode)")
+        return
     logs.configure()
     default_rules, default_scripts = file_paths()
     problems: list[Problem] = lint_all(rules_path or default_rules, scripts_path or default_scripts)

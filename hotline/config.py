@@ -104,7 +104,9 @@ class Settings:
         database_url = get("DATABASE_URL") or f"sqlite:///{var_dir / 'hotline.db'}"
         return cls(
             mode=mode,  # type: ignore[arg-type]
-            twilio_account_sid=get("TWILIO_ACCOUNT_SID") or ("AC" + "0" * 32),
+            # A stand-in SID for a trial run; production must name its own (see preflight).
+            twilio_account_sid=get("TWILIO_ACCOUNT_SID")
+            or ("AC" + "0" * 32 if mode == "local" else ""),
             twilio_auth_token=Secret(keys["TWILIO_AUTH_TOKEN"]),
             twilio_number=get("TWILIO_NUMBER"),
             public_url=get("PUBLIC_URL").rstrip("/"),

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -25,3 +27,8 @@ def current_head() -> str | None:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The migration the database is at (None: no tables made by `hotline db upgrade`)."""
+    return MigrationContext.configure(conn).get_current_revision()
