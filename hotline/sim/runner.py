@@ -13,7 +13,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from hotline.sim import rooms, verbs, webhooks
+import hotline.sim.rooms as rooms
+import hotline.sim.verbs as verbs
+import hotline.sim.webhooks as webhooks
 from hotline.sim.legs import Dequeued, Fetch, Hangup, Leg, Redirected, Room
 from hotline.sim.parties import Caller, ring
 from hotline.sim.twiml import TwimlError, Verb, parse

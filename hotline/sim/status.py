@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from hotline.sim import webhooks
+import hotline.sim.webhooks as webhooks
 from hotline.sim.legs import Leg
 
 EVENT_STATUS = {"initiated": "initiated", "ringing": "ringing", "answered": "in-progress"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from hotline.sim import bridge
+import hotline.sim.bridge as bridge
 from hotline.sim.legs import Fetch, Hangup, Left
 from hotline.sim.parties import Speech, choose
 from hotline.sim.twiml import Verb

@@ -1,6 +1,14 @@
-"""Fixtures shared by the integration tests (the dispatch desk: a roster on call, telephony
-recorded, the signed webhooks through a test client)."""
+"""Fixtures shared by the integration tests."""
 
-from tests.integration.test_dispatch import desk
+from __future__ import annotations
 
-__all__ = ["desk"]
+import pytest
+
+from hotline.runtime import Runtime
+from tests.support.desk import Desk, open_desk
+
+
+@pytest.fixture
+def desk(runtime: Runtime, client) -> Desk:  # type: ignore[no-untyped-def]
+    """The dispatch desk: three counselors on call, telephony recorded, not dialled."""
+    return open_desk(runtime, client)

@@ -20,8 +20,8 @@ from hotline.services import callbacks
 from hotline.services.dispatch import dispatch
 from hotline.services.forget import forget
 from tests.conftest import PUBLIC_URL
-from tests.integration.test_dispatch import PHONES, Desk
 from tests.support.caller import Caller, said
+from tests.support.desk import PHONES, Desk
 from tests.support.twiml import flat
 from tests.support.zones import number_open_now
 

@@ -17,9 +17,9 @@ from hotline.records.models import AuditEvent, Callback, CallRecord
 from hotline.routing.snapshot import CounselorState
 from hotline.services.dispatch import dispatch
 from hotline.services.records import record_call
-from tests.integration.test_dispatch import PHONES, Desk
 from tests.integration.web_support import csrf_token, signed_in_client
 from tests.support.caller import Caller
+from tests.support.desk import PHONES, Desk
 
 WRAP_UP = {
     "disposition": ["support_given", "safety_plan"],

@@ -8,9 +8,9 @@ from flask import Flask
 
 from hotline.services.dispatch import dispatch
 from tests.conftest import PUBLIC_URL
-from tests.integration.test_dispatch import PHONES, Desk
 from tests.integration.web_support import csrf_token, signed_in_client
 from tests.support.caller import Caller
+from tests.support.desk import PHONES, Desk
 from tests.support.twiml import flat
 
 COLLEAGUE = "+14155550160"

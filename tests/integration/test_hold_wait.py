@@ -5,8 +5,8 @@ from __future__ import annotations
 from hotline.live.calls import now
 from hotline.live.presence import Presence
 from hotline.routing.snapshot import CounselorState
-from tests.integration.test_dispatch import Desk
 from tests.support.caller import said
+from tests.support.desk import Desk
 
 
 def _busy(desk: Desk, name: str, state: CounselorState) -> None:

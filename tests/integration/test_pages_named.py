@@ -17,9 +17,9 @@ from hotline.routing.policy import SPECIALTY_IDS, TIER_NAMES
 from hotline.routing.snapshot import CounselorState
 from hotline.services.dispatch import dispatch
 from hotline.services.wrapup_form import DISPOSITIONS, RISK_LEVELS
-from tests.integration.test_dispatch import PHONES, Desk
 from tests.integration.web_support import csrf_token, signed_in_client
 from tests.support.caller import Caller
+from tests.support.desk import PHONES, Desk
 from tests.support.records import answered
 from tests.support.shown_text import latin_runs, shown_words
 

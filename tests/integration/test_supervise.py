@@ -10,8 +10,8 @@ from hotline.records.models import AuditEvent
 from hotline.services import supervise
 from hotline.services.dispatch import dispatch
 from tests.conftest import PUBLIC_URL
-from tests.integration.test_dispatch import PHONES, Desk
 from tests.support.caller import Caller
+from tests.support.desk import PHONES, Desk
 from tests.support.twiml import flat
 
 SUPERVISOR, EMERGENCY = "+14155550150", "+14155550911"

@@ -16,7 +16,7 @@ from hotline.live.calls import CallStore
 from hotline.services import stats, supervise
 from hotline.services.coverage import roster_zone
 from hotline.web.auth import current_user, login_required, runtime
-from hotline.web.supervisor import bp
+from hotline.web.supervisor.blueprint import bp
 from hotline.web.supervisor.charts import bar_chart
 from hotline.web.supervisor.words import STATES, TIERS, minutes, percent
 

@@ -21,7 +21,7 @@ from hotline.routing.rules import Rules
 from hotline.services import dry_run, publishing, versions
 from hotline.services.coverage import roster_zone
 from hotline.web.auth import current_user, login_required, runtime
-from hotline.web.supervisor import bp
+from hotline.web.supervisor.blueprint import bp
 from hotline.web.supervisor.words import REQUIRES, STATES, TIERS, minutes, percent
 
 AUDIT_ACTIONS = {

@@ -14,7 +14,7 @@ from hotline.ivr.audio_format import MAX_BYTES, UPLOAD_LIMIT
 from hotline.problems import InvalidFile
 from hotline.services import publishing, recordings, versions
 from hotline.web.auth import current_user, login_required, runtime
-from hotline.web.supervisor import bp
+from hotline.web.supervisor.blueprint import bp
 
 
 @bp.get("/recordings")

@@ -15,7 +15,7 @@ from hotline.services import records_browse
 from hotline.services.coverage import roster_zone
 from hotline.services.roster_edit import counselors
 from hotline.web.auth import current_user, login_required, runtime
-from hotline.web.supervisor import bp
+from hotline.web.supervisor.blueprint import bp
 from hotline.web.supervisor.words import minutes
 
 FIELDS = ("since", "until", "language", "topic", "tier", "outcome", "counselor")

@@ -15,7 +15,7 @@ from hotline.services import roster_edit
 from hotline.services.presence import sync_roster
 from hotline.services.roster_edit import CounselorForm, FormErrors
 from hotline.web.auth import current_user, login_required, runtime
-from hotline.web.supervisor import bp
+from hotline.web.supervisor.blueprint import bp
 
 
 def _actor() -> str:

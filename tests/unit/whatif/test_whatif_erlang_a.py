@@ -15,14 +15,17 @@ from hotline.whatif.erlang_a import ErlangA
 def chain(servers: int, rate: float, handle: float, patience: float) -> tuple[float, float, float]:
     """P(wait), P(abandon), mean wait of M/M/n+M from its stationary distribution:
     state k has births at `rate` and deaths min(k, n)/handle + max(k - n, 0)/patience."""
-    weights = [1.0]
+    logs = [0.0]  # log weights: a heavy load with patient callers overflows plain floats
+    top = 0.0
     k = 0
     while True:
         k += 1
         death = min(k, servers) / handle + max(k - servers, 0) / patience
-        weights.append(weights[-1] * rate / death)
-        if k > servers and weights[-1] < 1e-18 * sum(weights):
+        logs.append(logs[-1] + math.log(rate / death))
+        top = max(top, logs[-1])
+        if k > servers and logs[-1] < top + math.log(1e-18):
             break
+    weights = [math.exp(x - top) for x in logs]
     total = sum(weights)
     p = [w / total for w in weights]
     p_wait = sum(p[servers:])
