@@ -22,6 +22,7 @@ MESSAGES = (
     "callback",
     "callback_offer",
     "callback_confirm",
+    "callback_failed",
     "callback_hello",
 )
 

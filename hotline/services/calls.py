@@ -16,6 +16,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -361,19 +362,26 @@ def callback_choice(runtime: Runtime, call: LiveCall, from_number: str | None) -
     return CallbackChoice(may_offer(runtime, call, e164), runtime.rules.callbacks.key, e164)
 
 
-def ask_callback(runtime: Runtime, call: LiveCall, choice: CallbackChoice) -> bool:
-    """The caller pressed the callback key. If it cannot be arranged (the database is
-    down), they simply keep holding in their place."""
+CallbackAsked = Literal["arranged", "not_now", "failed"]
+_CANNOT = {SQLAlchemyError: "database unavailable", VaultKeyError: "DATA_KEY unusable"}
+
+
+def ask_callback(runtime: Runtime, call: LiveCall, choice: CallbackChoice) -> CallbackAsked:
+    """The caller pressed the callback key: "arranged"; "not_now" when there is no place to
+    keep (no number, or a counselor is being rung for them); "failed" when it could not be
+    arranged (the database or the vault key): they are told so and keep their place."""
 
     if choice.e164 is None:
-        return False
+        return "not_now"
     try:
-        return request_from_queue(runtime, call, choice.e164)
-    except (SQLAlchemyError, VaultKeyError):
+        return "arranged" if request_from_queue(runtime, call, choice.e164) else "not_now"
+    except (SQLAlchemyError, VaultKeyError) as exc:
+        reason = next(text for kind, text in _CANNOT.items() if isinstance(exc, kind))
         log.warning(
-            "callback could not be arranged; caller keeps holding", extra={"call_id": call.call_id}
+            "callback could not be arranged; caller told and keeps holding",
+            extra={"call_id": call.call_id, "reason": reason, "error": type(exc).__name__},
         )
-        return False
+        return "failed"
 
 
 def fill(prompts: tuple[Prompt, ...], **values: object) -> tuple[Prompt, ...]:

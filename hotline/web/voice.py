@@ -113,9 +113,13 @@ def hold() -> Response:
     here = _url("voice.hold", turn.call.call_id)
     choice = calls.callback_choice(runtime, turn.call, request.form.get("From"))
     pressed = choice.open and request.form.get("Digits") == choice.key
-    if pressed and calls.ask_callback(runtime, turn.call, choice):
+    asked = calls.ask_callback(runtime, turn.call, choice) if pressed else "not_now"
+    if asked == "arranged":
         return _twiml(twiml.farewell(script.message(turn.language, "callback_confirm")))
     words = calls.hold_words(script, turn.language, turn.position, turn.wait_minutes)
+    if asked == "failed":  # told the truth, in their place; not offered again this turn
+        failed = script.message(turn.language, "callback_failed")
+        return _twiml(twiml.hold(failed + words, here))
     if choice.open:
         offer = calls.fill(script.message(turn.language, "callback_offer"), key=choice.key)
         return _twiml(twiml.hold_or_callback(words, offer, here))

@@ -8,8 +8,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import sessionmaker
 
+from hotline.config import Secret
 from hotline.live.calls import CallStore, LiveCall, new_call_id, now
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
@@ -286,3 +288,38 @@ def test_forgetting_a_caller_cancels_their_callbacks(desk: Desk) -> None:
     assert LiveQueue(desk.runtime.redis).waiting() == []
     with desk.runtime.sessions() as session:
         assert session.scalars(select(CallbackVault)).all() == []
+
+
+@pytest.mark.parametrize("fault", ["vault key", "database"])
+@pytest.mark.parametrize("language", [("1", "en"), ("2", "zh"), ("3", "yue")])
+def test_a_callback_that_cannot_be_arranged_is_said_and_the_caller_keeps_their_place(
+    desk: Desk, fault: str, language: tuple[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    _all_busy(desk)
+    policy = desk.runtime.rules.callbacks
+    number = number_open_now(policy, 203)
+    caller = Caller(desk.client, number=number)
+    caller.give(caller.give(caller.call(), language[0]), "1")
+    live = desk.live(caller)
+    live.queued_at = now() - desk.runtime.rules.overflow.callback_offer_after - 1
+    CallStore(desk.runtime.redis).save(live)
+    offered = caller.post(f"/voice/hold?call={live.call_id}")
+    assert any(v.name == "Gather" for v in flat(offered)), "the callback key is offered"
+    if fault == "vault key":
+        desk.runtime.settings = desk.runtime.settings.replace(data_key=Secret("notafernetkey"))
+    else:  # the database is gone: a server that does not answer
+        desk.runtime.sessions = sessionmaker(create_engine("postgresql+psycopg://x@127.0.0.1:1/x"))
+    heard = caller.give(offered, desk.runtime.rules.callbacks.key)
+    words = " ".join(v.text for v in said(heard))
+    expected = desk.runtime.scripts.current.message(language[1], "callback_failed")
+    assert expected and expected[0].text in words, "told, in their language"  # type: ignore[union-attr]
+    assert [v.name for v in heard][-1] == "Redirect", "still holding, not hung up"
+    assert "Hangup" not in [v.name for v in flat(heard)]
+    order = desk.runtime.rules.tier_order
+    assert LiveQueue(desk.runtime.redis).position(live.call_id, order) == 1, "their place kept"
+    failure = [r for r in caplog.records if "could not be arranged" in r.getMessage()]
+    assert [r.reason for r in failure] == [  # type: ignore[attr-defined]
+        "DATA_KEY unusable" if fault == "vault key" else "database unavailable"
+    ]
+    logged = " ".join(str(vars(r)) for r in caplog.records)
+    assert number not in logged and number.lstrip("+") not in logged
