@@ -7,7 +7,7 @@ import re
 from collections.abc import Collection
 from typing import Any
 
-from hotline.problems import Problem
+from hotline.problems import Problem, Text, say
 from hotline.yamlsource import Located, Path
 
 E164 = re.compile(r"\+[1-9][0-9]{7,14}")
@@ -50,15 +50,15 @@ class FieldReader:
         if value is _MISSING:
             return None
         if not isinstance(value, dict):
-            self.report(path, f"must be a mapping, not {_kind(value)}")
+            self.report(path, say("must be a mapping, not %(kind)s", kind=_kind(value)))
             return None
         allowed = set(required) | set(optional)
         for key in value:
             if allowed and key not in allowed:
-                self.report((*path, key), f"unknown key '{key}'")
+                self.report((*path, key), say("unknown key '%(key)s'", key=key))
         for key in required:
             if key not in value:
-                self.report(path, f"missing required key '{key}'")
+                self.report(path, say("missing required key '%(key)s'", key=key))
         return value
 
     def integer(self, path: Path, minimum: int = 0, default: int | None = None) -> int | None:
@@ -66,10 +66,13 @@ class FieldReader:
         if value is _MISSING:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
-            self.report(path, f"must be a whole number, not {_kind(value)}")
+            self.report(path, say("must be a whole number, not %(kind)s", kind=_kind(value)))
             return None
         if value < minimum:
-            self.report(path, f"must be at least {minimum}, not {value}")
+            self.report(
+                path,
+                say("must be at least %(minimum)d, not %(value)d", minimum=minimum, value=value),
+            )
             return None
         return value
 
@@ -78,7 +81,7 @@ class FieldReader:
         if value is _MISSING:
             return default
         if not isinstance(value, bool):
-            self.report(path, f"must be true or false, not {_kind(value)}")
+            self.report(path, say("must be true or false, not %(kind)s", kind=_kind(value)))
             return None
         return value
 
@@ -90,21 +93,27 @@ class FieldReader:
         if value is _MISSING:
             return default
         if not isinstance(value, str):
-            self.report(path, f"must be {hint or 'text'} in quotes, not {_kind(value)}")
+            wanted = hint or say("text")
+            self.report(
+                path,
+                say("must be %(hint)s in quotes, not %(kind)s", hint=wanted, kind=_kind(value)),
+            )
             return None
         if pattern and not re.fullmatch(pattern, value):
-            self.report(path, f"must be {hint or pattern}, not {value!r}")
+            self.report(
+                path, say("must be %(hint)s, not %(value)r", hint=hint or pattern, value=value)
+            )
             return None
         return value
 
     def phone(self, path: Path, default: str | None = None) -> str | None:
-        hint = "an E.164 phone number like \"+15005550006\" ('+' and 8-15 digits)"
+        hint = say("an E.164 phone number like \"+15005550006\" ('+' and 8-15 digits)")
         if self._unquoted_number(path, hint):
             return None
         return self.text(path, default, E164.pattern, hint)
 
     def clock(self, path: Path) -> dt.time | None:
-        hint = 'a time of day like "08:00"'
+        hint = say('a time of day like "08:00"')
         if self._unquoted_number(path, hint):
             return None
         found = self.text(path, None, CLOCK.pattern, hint)
@@ -115,7 +124,10 @@ class FieldReader:
 
     def _unquoted_number(self, path: Path, hint: str) -> bool:
         if isinstance(self.raw(path), int | float) and not isinstance(self.raw(path), bool):
-            self.report(path, f"must be {hint} in quotes (unquoted, YAML reads it as a number)")
+            self.report(
+                path,
+                say("must be %(hint)s in quotes (unquoted, YAML reads it as a number)", hint=hint),
+            )
             return True
         return False
 
@@ -125,15 +137,23 @@ class FieldReader:
         if value is _MISSING:
             return None
         if not isinstance(value, list):
-            self.report(path, f"must be a list, not {_kind(value)}")
+            self.report(path, say("must be a list, not %(kind)s", kind=_kind(value)))
             return None
         out: list[str] = []
         for i, item in enumerate(value):
             if item not in allowed:
                 choices = ", ".join(allowed)
-                self.report((*path, i), f"unknown {what} {item!r} (choose from {choices})")
+                self.report(
+                    (*path, i),
+                    say(
+                        "unknown %(what)s %(item)r (choose from %(choices)s)",
+                        what=what,
+                        item=item,
+                        choices=choices,
+                    ),
+                )
             elif item in out:
-                self.report((*path, i), f"{what} {item!r} listed twice")
+                self.report((*path, i), say("%(what)s %(item)r listed twice", what=what, item=item))
             else:
                 out.append(item)
         return out if len(out) == len(value) else None
@@ -146,19 +166,17 @@ def _dotted(path: Path) -> str:
     return out
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any) -> Text:
     if value is None:
-        return "nothing"
+        return say("nothing")
     if isinstance(value, bool):
-        return f"{str(value).lower()} (a yes/no value)"
-    if isinstance(value, int):
-        return f"the number {value}"
-    if isinstance(value, float):
-        return f"the number {value}"
+        return say("%(value)s (a yes/no value)", value=str(value).lower())
+    if isinstance(value, int | float):
+        return say("the number %(value)s", value=value)
     if isinstance(value, str):
-        return f"text {value!r}"
+        return say("text %(value)r", value=value)
     if isinstance(value, list):
-        return "a list"
+        return say("a list")
     if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
+        return say("a mapping")
+    return Text("%(type)s", {"type": type(value).__name__})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from hotline.problems import say
 from hotline.routing.fields import FieldReader
 from hotline.routing.policy import (
     FREQUENT_CALLER_ACTIONS,
@@ -42,7 +43,7 @@ def read_offer(r: FieldReader) -> OfferPolicy | None:
     if isinstance(key_value, int) and not isinstance(key_value, bool) and 0 <= key_value <= 9:
         accept_key: str | None = str(key_value)  # `accept_key: 1` unquoted is fine too
     else:
-        accept_key = r.text((*path, "accept_key"), "1", "[0-9]", 'one digit, like "1"')
+        accept_key = r.text((*path, "accept_key"), "1", "[0-9]", say('one digit, like "1"'))
     max_no_answer = r.integer((*path, "max_no_answer"), minimum=1, default=2)
     wrap_up = r.integer((*path, "wrap_up"), default=120)
     yields_to = read_tiers(r, (*path, "wrap_up_yields_to"), default=("imminent",))
@@ -57,7 +58,7 @@ def read_tiers(r: FieldReader, path: Path, default: tuple[str, ...]) -> frozense
     """A list of tier names (`[]`: none); `default` when the key is left out."""
     if not r.present(path):
         return frozenset(default)
-    names = r.names(path, TIER_NAMES, "tier")
+    names = r.names(path, TIER_NAMES, say("tier"))
     return frozenset(names) if names is not None else None
 
 
@@ -84,7 +85,7 @@ def read_callbacks(r: FieldReader, specialties: Mapping[str, str]) -> CallbackPo
     else:
         start, end = r.clock((*window, "from")), r.clock((*window, "to"))
         if start is not None and start == end:
-            r.report((*window, "to"), "the window must not start and end at the same time")
+            r.report((*window, "to"), say("the window must not start and end at the same time"))
     attempts = r.integer((*path, "max_attempts"), minimum=1, default=3)
     backoff = read_backoff(r, (*path, "retry_backoff"), attempts or 1)
     message = r.text((*path, "voicemail_message"), "")
@@ -95,11 +96,14 @@ def read_callbacks(r: FieldReader, specialties: Mapping[str, str]) -> CallbackPo
             if word != "general" and word.replace("_", " ") in lowered:
                 r.report(
                     (*path, "voicemail_message"),
-                    f"must not name the hotline or a topic "
-                    f"(it says '{word}'): someone else may hear it",
+                    say(
+                        "must not name the hotline or a topic (it says '%(word)s'): "
+                        "someone else may hear it",
+                        word=word,
+                    ),
                 )
                 break
-    key = r.text((*path, "key"), "1", pattern=r"[0-9*#]", hint="one key: 0-9, * or #")
+    key = r.text((*path, "key"), "1", pattern=r"[0-9*#]", hint=say("one key: 0-9, * or #"))
     offer_to = read_tiers(r, (*path, "offer_to"), default=("urgent", "standard"))
     if start is None or end is None or attempts is None or backoff is None or message is None:
         return None
@@ -114,7 +118,7 @@ def read_backoff(r: FieldReader, path: Path, attempts: int) -> tuple[int, ...] |
     if isinstance(value, list):
         delays = [r.integer((*path, i), minimum=1) for i in range(len(value))]
         if not value:
-            r.report(path, "must list at least one delay")
+            r.report(path, say("must list at least one delay"))
         found = tuple(d for d in delays if d is not None)
         return found if value and len(found) == len(value) else None
     base = r.integer(path, minimum=1, default=900)
@@ -127,7 +131,7 @@ def read_frequent_callers(r: FieldReader) -> FrequentCallerPolicy | None:
     path: Path = ("frequent_callers",)
     r.mapping(path, optional=("threshold", "actions"))
     threshold = r.integer((*path, "threshold"), minimum=1, default=5)
-    actions = r.names((*path, "actions"), FREQUENT_CALLER_ACTIONS, "action")
+    actions = r.names((*path, "actions"), FREQUENT_CALLER_ACTIONS, say("action"))
     if not r.present((*path, "actions")):
         actions = ["flag"]
     if threshold is None or actions is None:

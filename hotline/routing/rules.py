@@ -9,7 +9,7 @@ import re
 from types import MappingProxyType
 from typing import TypeVar
 
-from hotline.problems import InvalidFile, Problem
+from hotline.problems import InvalidFile, Problem, say
 from hotline.routing.fields import FieldReader
 from hotline.routing.policy import (
     REQUIREMENTS,
@@ -56,10 +56,15 @@ def parse_rules(text: str, file: str = "routing_rules.yaml") -> Rules:
     r.mapping((), required, optional=SECTIONS)
     tiers = _tiers(r)
     languages = _languages(r)
-    default_language = r.text(("default_language",), "en", LANGUAGE_CODE, "a language code")
+    default_language = r.text(("default_language",), "en", LANGUAGE_CODE, say("a language code"))
     if default_language is not None and languages and default_language not in languages:
         known = ", ".join(languages)
-        r.report(("default_language",), f"language '{default_language}' is not defined ({known})")
+        r.report(
+            ("default_language",),
+            say(
+                "language '%(code)s' is not defined (%(known)s)", code=default_language, known=known
+            ),
+        )
     specialties = _specialties(r)
     choice, offer, overflow = read_counselor_choice(r), read_offer(r), read_overflow(r)
     callbacks = read_callbacks(r, specialties)
@@ -96,7 +101,7 @@ def lint_rules(path: str | os.PathLike[str]) -> list[Problem]:
     except InvalidFile as refused:
         return list(refused.problems)
     except (OSError, UnicodeDecodeError) as exc:
-        return [Problem(os.fspath(path), 1, f"cannot read the file: {exc}")]
+        return [Problem(os.fspath(path), 1, say("cannot read the file: %(error)s", error=str(exc)))]
     return []
 
 
@@ -112,19 +117,30 @@ def _tiers(r: FieldReader) -> dict[str, Tier]:
         return {}
     for name in found:
         if name not in TIER_NAMES:
-            r.report(("tiers", name), f"unknown tier '{name}' (tiers are {', '.join(TIER_NAMES)})")
+            r.report(
+                ("tiers", name),
+                say(
+                    "unknown tier '%(name)s' (tiers are %(known)s)",
+                    name=name,
+                    known=", ".join(TIER_NAMES),
+                ),
+            )
     tiers: dict[str, Tier] = {}
     for name in TIER_NAMES:
         if name not in found:
-            r.report(("tiers",), f"missing tier '{name}'")
+            r.report(("tiers",), say("missing tier '%(name)s'", name=name))
         elif (tier := _tier(r, name)) is not None:
             tiers[name] = tier
     for more, less in itertools.pairwise(TIER_NAMES):
         if more in tiers and less in tiers and tiers[more].priority >= tiers[less].priority:
             r.report(
                 ("tiers", less, "priority"),
-                f"tier '{less}' must have a larger priority number than '{more}' "
-                "(1 is the most urgent)",
+                say(
+                    "tier '%(less)s' must have a larger priority number than '%(more)s' "
+                    "(1 is the most urgent)",
+                    less=less,
+                    more=more,
+                ),
             )
     return tiers
 
@@ -138,7 +154,10 @@ def _tier(r: FieldReader, name: str) -> Tier | None:
     max_wait = r.integer((*path, "max_wait"), minimum=1)
     relax = _relax(r, (*path, "relax"), max_wait)
     if answer_within is not None and max_wait is not None and answer_within > max_wait:
-        r.report((*path, "answer_within"), f"must not be more than max_wait ({max_wait})")
+        r.report(
+            (*path, "answer_within"),
+            say("must not be more than max_wait (%(max_wait)d)", max_wait=max_wait),
+        )
     if len(r.problems) > before:
         return None
     return Tier(name, _need(priority), _need(answer_within), _need(max_wait), _need(relax))
@@ -148,7 +167,7 @@ def _relax(r: FieldReader, path: Path, max_wait: int | None) -> tuple[RelaxStep,
     value = r.raw(path)
     if not isinstance(value, list) or not value:
         if r.present(path):
-            r.report(path, "must be a list of steps like {require: [language], after: 60}")
+            r.report(path, say("must be a list of steps like {require: [language], after: 60}"))
         return None
     steps: list[RelaxStep] = []
     last_after: int | None = None
@@ -158,20 +177,27 @@ def _relax(r: FieldReader, path: Path, max_wait: int | None) -> tuple[RelaxStep,
         if r.mapping(step, ("require", "after")) is None:
             continue
         after = r.integer((*step, "after"))
-        require = r.names((*step, "require"), REQUIREMENTS, "requirement")
+        require = r.names((*step, "require"), REQUIREMENTS, say("requirement"))
         if after is not None:
             if i == 0 and after != 0:
-                r.report((*step, "after"), "the first relax step must have after: 0")
+                r.report((*step, "after"), say("the first relax step must have after: 0"))
             if last_after is not None and after <= last_after:
-                r.report((*step, "after"), f"after must be greater than {last_after}")
+                r.report((*step, "after"), say("after must be greater than %(n)d", n=last_after))
             if max_wait is not None and after >= max_wait:
                 r.report(
-                    (*step, "after"), f"after {after} is never reached: max_wait is {max_wait}"
+                    (*step, "after"),
+                    say(
+                        "after %(after)d is never reached: max_wait is %(max_wait)d",
+                        after=after,
+                        max_wait=max_wait,
+                    ),
                 )
             last_after = after
         if require is not None:
             if last_require is not None and not set(require) <= last_require:
-                r.report((*step, "require"), "a step must not require more than the step before")
+                r.report(
+                    (*step, "require"), say("a step must not require more than the step before")
+                )
             last_require = set(require)
         if after is not None and require is not None:
             steps.append(RelaxStep(after, frozenset(require)))
@@ -183,19 +209,26 @@ def _languages(r: FieldReader) -> dict[str, Language]:
     if found is None:
         return {}
     if not found:
-        r.report(("languages",), "at least one language is needed")
+        r.report(("languages",), say("at least one language is needed"))
     languages: dict[str, Language] = {}
     for code in found:
         path: Path = ("languages", code)
         before = len(r.problems)
         if not isinstance(code, str) or not re.fullmatch(LANGUAGE_CODE, code):
-            r.report(path, f"language code {code!r} must be 2 or 3 lowercase letters, like 'en'")
+            r.report(
+                path,
+                say(
+                    "language code %(code)r must be 2 or 3 lowercase letters, like 'en'", code=code
+                ),
+            )
         r.mapping(path, ("name", "say_language"), ("overflow",))
-        name = r.text((*path, "name"), pattern=r".*\S.*", hint="a name")
-        say = r.text((*path, "say_language"), None, SAY_LANGUAGE, "a Twilio language like en-US")
+        name = r.text((*path, "name"), pattern=r".*\S.*", hint=say("a name"))
+        voice = r.text(
+            (*path, "say_language"), None, SAY_LANGUAGE, say("a Twilio language like en-US")
+        )
         overflow = r.phone((*path, "overflow"))
         if len(r.problems) == before:
-            languages[str(code)] = Language(str(code), _need(name), _need(say), overflow)
+            languages[str(code)] = Language(str(code), _need(name), _need(voice), overflow)
     return languages
 
 
@@ -205,7 +238,7 @@ def _specialties(r: FieldReader) -> dict[str, str]:
         return {}
     specialties: dict[str, str] = {}
     for key in SPECIALTY_IDS:
-        name = r.text(("specialties", key), pattern=r".*\S.*", hint="a display name")
+        name = r.text(("specialties", key), pattern=r".*\S.*", hint=say("a display name"))
         if name is not None:
             specialties[key] = name
     return specialties

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 import hotline.ivr.recordings as recordings
 from hotline.ivr.model import Script
-from hotline.problems import InvalidFile, Problem
+from hotline.problems import InvalidFile, Problem, say
 from hotline.records.models import AuditEvent
 from hotline.routing.rules import Rules
 from hotline.runtime import Runtime
@@ -225,13 +225,15 @@ def _publish(
 ) -> Publication:
     before = in_force(runtime, kind)
     if before.text == text:
-        raise NothingToPublish(f"this is version {before.number}, in force already")
+        raise NothingToPublish(say("this is version %(n)d, in force already", n=before.number))
     facts = {"from": before.number, "from_content": before.content, **detail}
     try:
         with runtime.sessions.begin() as session:
             found = versions.add(session, kind, text, actor=actor, action=action, detail=facts)
     except IntegrityError as exc:  # someone published at the same moment
-        raise NothingToPublish("another version was published meanwhile; reload and retry") from exc
+        raise NothingToPublish(
+            say("another version was published meanwhile; reload and retry")
+        ) from exc
     runtime.in_force.numbers[kind] = found.number
     try:
         runtime.in_force.signal.announce({kind: found.number})

@@ -20,6 +20,7 @@ from flask_babel import Babel, get_locale
 from hotline.services.users import LOCALES
 from hotline.web.dates import filters as date_filters
 from hotline.web.names import filters as name_filters
+from hotline.web.said import said
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 NAMES = {"en": "English", "zh_Hans": "简体中文"}
@@ -65,6 +66,7 @@ def init_app(app: Flask) -> None:
     # Codes by their names and times the reader's way, on every page (see names.py, dates.py).
     app.jinja_env.filters.update(name_filters())
     app.jinja_env.filters.update(date_filters())
+    app.jinja_env.filters["said"] = said  # a rule problem in the reader's language
 
 
 # Catalog upkeep. Each domain is one .po per language, extracted from its own sources, so two
@@ -81,6 +83,7 @@ KEYWORDS = {
     "lazy_ngettext": (1, 2),
     "lazy_pgettext": ((1, "c"), 2),
     "_p": ((1, "c"), 2),
+    "say": None,  # hotline.problems.say: the core's messages (see said.py)
 }
 DOMAINS: dict[str, tuple[str, ...]] = {
     "messages": (
@@ -97,6 +100,12 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "admin.py",
         "admin/**/*.py",
         "templates/supervisor/**/*.html",
+        # What the rules' and scripts' checks say, shown in the editor.
+        "../yamlsource.py",
+        "../routing/fields.py",
+        "../routing/rules.py",
+        "../routing/policy_sections.py",
+        "../services/publishing.py",
     ),
 }
 TRANSLATED = ("zh_Hans",)

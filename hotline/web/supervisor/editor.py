@@ -21,6 +21,7 @@ from hotline.routing.rules import Rules
 from hotline.services import dry_run, publishing, versions
 from hotline.services.coverage import roster_zone
 from hotline.web.auth import current_user, login_required, runtime
+from hotline.web.said import problem_text, said
 from hotline.web.supervisor.blueprint import bp
 from hotline.web.supervisor.words import REQUIRES, STATES, TIERS, minutes, percent
 
@@ -47,7 +48,7 @@ def numbered(text: str, problems: Sequence[Problem], file: str) -> list[Line]:
     by_line: dict[int, list[str]] = {}
     for p in problems:
         if p.file == file:
-            by_line.setdefault(p.line, []).append(p.message + (f" [{p.where}]" if p.where else ""))
+            by_line.setdefault(p.line, []).append(problem_text(p))
     lines = text.split("\n")
     return [Line(n, line, tuple(by_line.get(n, ()))) for n, line in enumerate(lines, start=1)]
 
@@ -65,6 +66,13 @@ def diff_lines(diff: str) -> list[tuple[str, str]]:
         )
         out.append((kind, line))
     return out
+
+
+def _refusal(exc: Exception) -> str:
+    """Why publishing or a roll back was refused, in the reader's language."""
+    if isinstance(exc, InvalidFile):
+        return "; ".join(f"{p.file}:{p.line}: {problem_text(p)}" for p in exc.problems)
+    return said(exc.args[0]) if exc.args else str(exc)
 
 
 def _actor() -> str:
@@ -179,7 +187,7 @@ def rules() -> ResponseReturnValue:
             try:
                 done = publishing.publish_rules(rt, text, actor=_actor())
             except (publishing.NothingToPublish, InvalidFile) as exc:
-                flash(str(exc), "warning")
+                flash(_refusal(exc), "warning")
             else:
                 _published(done.number)
                 keep: dict[str, Any] = {k: source[k] for k in DRY_RUN_CHOICES if source.get(k)}
@@ -230,7 +238,7 @@ def scripts() -> ResponseReturnValue:
             try:
                 done = publishing.publish_scripts(rt, texts, actor=_actor())
             except (publishing.NothingToPublish, InvalidFile) as exc:
-                flash(str(exc), "warning")
+                flash(_refusal(exc), "warning")
             else:
                 _published(done.number)
                 return redirect(url_for("supervisor.scripts"))
@@ -288,10 +296,11 @@ def rollback(kind: str, number: int) -> ResponseReturnValue:
     except LookupError:
         abort(404)
     except publishing.NothingToPublish as exc:
-        flash(str(exc), "warning")
+        flash(_refusal(exc), "warning")
     except InvalidFile as exc:
         flash(
-            _("Version %(n)d no longer fits what is in force:", n=number) + " " + str(exc), "error"
+            _("Version %(n)d no longer fits what is in force:", n=number) + " " + _refusal(exc),
+            "error",
         )
     else:
         flash(

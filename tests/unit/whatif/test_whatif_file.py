@@ -82,4 +82,4 @@ wait: 3
 def test_not_yaml_is_refused_with_its_line() -> None:
     with pytest.raises(InvalidFile) as refused:
         parse_scenario("per_hour: [1, 2\nscale: 2\n", "arrivals.yaml", rules())
-    assert refused.value.problems[0].line == 2
+    assert refused.value.problems[0].line == 1, "the '[' left open, not where YAML noticed it"
