@@ -144,8 +144,12 @@ def update_catalogs(domains: Iterable[str] = DOMAINS) -> list[str]:
             if po.exists():
                 with po.open("rb") as handle:
                     catalog = read_po(handle, locale=locale, domain=domain)
+                created = catalog.creation_date
                 catalog.update(template, no_fuzzy_matching=True)
                 catalog.obsolete.clear()
+                # The header keeps its date, so two people's catalogs differ only where
+                # their strings do (a date rewritten on every run made every merge conflict).
+                catalog.creation_date = created
             else:
                 catalog = Catalog(locale=locale, domain=domain, project="hotline")
                 catalog.update(template, no_fuzzy_matching=True)

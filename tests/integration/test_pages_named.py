@@ -33,6 +33,7 @@ CODES = {
     "en",
     "zh",
     "yue",
+    "wuu",
 } - {"answered"}  # also the English word on the dashboard's chart legend
 DASHBOARD = "/supervisor/"
 SUPERVISOR_PAGES = (
