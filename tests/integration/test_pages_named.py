@@ -39,26 +39,17 @@ DASHBOARD = "/supervisor/"
 SUPERVISOR_PAGES = (
     "/supervisor/rules?language=yue&topic=domestic_violence&tier=imminent",
     "/supervisor/scripts",
+    "/supervisor/recordings",
     "/supervisor/coverage",
     "/supervisor/coverage?specialty=youth",
     "/supervisor/counselors",
     "/supervisor/records",
 )
 CONSOLE = "/console/"
-# Latin a Chinese page may show: people, the language switch, a file, a zone, a format.
-NAMES = {
-    "Ana",
-    "Li",
-    "Zhang",
-    "li",
-    "sam",
-    "English",
-    "UTC",
-    "CSV",
-    "IVR",
-    "routing_rules.yaml",
-    "US",
-}
+# Latin a Chinese page may show: people, the language switch, a zone, a file and its
+# format, the syntax a supervisor types ({play: name.mp3}), an example region.
+NAMES = {"Ana", "Li", "Zhang", "li", "sam", "English", "UTC", "US", "CSV", "IVR", "MB"}
+NAMES |= {"routing_rules.yaml", "play", "name.mp3", "topic.mp3", "mp3", "wav"}
 
 
 def _busy(desk: Desk) -> None:
