@@ -31,6 +31,7 @@ def _settings(**overrides: object) -> Settings:
 
 def _preflight(settings: Settings, *, upgrade_local: bool = False) -> None:
     """Refuse to start (exit 2) naming each variable and why; warnings are said and pass."""
+    # start-up cost: a command loads only what it runs
     from hotline.preflight import check_environment
 
     found = check_environment(settings, upgrade_local=upgrade_local)
@@ -46,6 +47,7 @@ def _preflight(settings: Settings, *, upgrade_local: bool = False) -> None:
 
 
 def _runtime(settings: Settings):  # type: ignore[no-untyped-def]
+    # start-up cost: a command loads only what it runs
     from hotline.runtime import build_runtime
 
     try:
@@ -65,6 +67,7 @@ def main() -> None:
 @click.option("--workers", default=2, show_default=True, type=int)
 def web(bind: str, workers: int) -> None:
     """Serve the webhooks, console and dashboard with gunicorn."""
+    # start-up cost: a command loads only what it runs
     from hotline.serve import serve_gunicorn
 
     settings = _settings()
@@ -76,6 +79,7 @@ def web(bind: str, workers: int) -> None:
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 def worker(burst: bool) -> None:
     """Run an RQ worker: dispatch, outbound calls, record writing."""
+    # start-up cost: a command loads only what it runs
     from hotline.jobs import run_worker
     from hotline.live.connection import connect
 
@@ -90,6 +94,7 @@ def worker(burst: bool) -> None:
 @main.command()
 def scheduler() -> None:
     """Run the scheduler; a Redis lock lets only one lead, the others stand by."""
+    # start-up cost: a command loads only what it runs
     from hotline.scheduler import run_scheduler
 
     settings = _settings()
@@ -106,6 +111,7 @@ def scheduler() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def run(host: str, port: int) -> None:
     """Web, worker and scheduler in one process: for small sites, the demo and the tests."""
+    # start-up cost: a command loads only what it runs
     from hotline.serve import run_all
 
     settings = _settings()
@@ -126,6 +132,7 @@ def demo(
     port: int, calls: int | None, every: float, time_scale: float, seed: int, day_minutes: float
 ) -> None:
     """The whole hotline with simulated callers and counselors (local mode only)."""
+    # start-up cost: a command loads only what it runs
     from hotline.sim.demo import run_demo
 
     settings = _settings()
@@ -158,6 +165,7 @@ def db() -> None:
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Apply Alembic migrations (SQLite or PostgreSQL)."""
+    # start-up cost: a command loads only what it runs
     from hotline.records.migrate import upgrade
 
     settings = _settings()
@@ -181,6 +189,7 @@ def check(rules_path: Path | None, scripts_path: Path | None, environment: bool)
     language meanwhile, so they do not fail the check. With --env, the settings, files,
     database and Redis are checked as a start would check them, and nothing is started.
     """
+    # start-up cost: a command loads only what it runs
     from hotline.config import file_paths
     from hotline.lint import lint_all, warnings_all
 
@@ -214,6 +223,7 @@ def roster() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def roster_import(file: Path) -> None:
     """Import a roster YAML file: all of it or none of it; re-imports update by name."""
+    # start-up cost: a command loads only what it runs
     from hotline.records.roster import save_roster
     from hotline.roster import parse_roster
 
@@ -245,6 +255,7 @@ def roster_import(file: Path) -> None:
 @click.option("--dry-run", is_flag=True, help="Only count what would go; change nothing.")
 def purge(dry_run: bool) -> None:
     """Apply the retention rules now (the scheduler also does it nightly)."""
+    # start-up cost: a command loads only what it runs
     import datetime as dt
 
     from hotline.services.retention import plan_purge
@@ -267,6 +278,7 @@ def purge(dry_run: bool) -> None:
 @click.option("--number", required=True, help="The caller's number, in international format.")
 def forget(number: str) -> None:
     """Erase every trace tied to one caller's number (a PIPL or GDPR request)."""
+    # start-up cost: a command loads only what it runs
     from hotline.phone_numbers import to_e164
     from hotline.services.forget import forget as run_forget
 

@@ -51,6 +51,7 @@ def _load(rules_path: Path, roster_path: Path) -> tuple[Rules, Roster]:
 
 
 def _from_records(rules: Rules, roster: Roster) -> Scenario:
+    # start-up cost: a command loads only what it runs
     from sqlalchemy.exc import SQLAlchemyError
 
     from hotline.config import records_url
@@ -164,6 +165,7 @@ def simulate(
 ) -> None:
     """What-if: simulate DAYS of calls through the real matcher, beside the pooled ideal,
     Erlang A and Erlang C; or, with --staffing, advise the staffing for a target."""
+    # start-up cost: a command loads only what it runs
     from hotline.config import file_paths
     from hotline.whatif import simulate as run_simulation
     from hotline.whatif.chart import chart_html
@@ -217,6 +219,7 @@ def _staffing(
     chart_path: Path | None,
     advised_path: Path,
 ) -> None:
+    # start-up cost: a command loads only what it runs
     from hotline.whatif.cross_training import suggest
     from hotline.whatif.staffing import advise
     from hotline.whatif.staffing_text import advised_roster_yaml, render_staffing, staffing_html

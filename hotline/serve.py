@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 
 def serve_gunicorn(settings: Settings, *, bind: str, workers: int) -> None:
+    # imported here: `hotline check` and `worker` need no web server (start-up cost)
     from gunicorn.app.base import BaseApplication
 
     from hotline.web import create_app
@@ -34,6 +35,7 @@ def serve_gunicorn(settings: Settings, *, bind: str, workers: int) -> None:
 
 def run_all(settings: Settings, runtime: Runtime, *, host: str, port: int) -> None:
     """Web server in this thread; worker and scheduler in daemon threads; Ctrl-C stops all."""
+    # imported here: `hotline check` and `worker` need no web server (start-up cost)
     from werkzeug.serving import make_server
 
     from hotline.jobs import run_worker

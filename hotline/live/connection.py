@@ -35,6 +35,7 @@ def connect(settings: Settings, *, blocking: bool = False) -> redis.Redis:
 
 
 def _fake_client() -> redis.Redis:
+    # optional in production: only local mode uses the in-process stand-in
     import fakeredis
 
     global _fake_server

@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -24,7 +25,6 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 
 def current_head() -> str | None:
-    from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 

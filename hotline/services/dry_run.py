@@ -9,13 +9,16 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.live.presence import Presence
+from hotline.records.calls import past_arrivals
 from hotline.records.roster import load_roster
+from hotline.roster import CounselorEntry, Roster
 from hotline.routing.explain import Caller, DryRun, explain
-from hotline.routing.rules import Rules
+from hotline.routing.rules import Rules, parse_rules
 from hotline.routing.snapshot import Counselor, CounselorState
 from hotline.runtime import Runtime
+from hotline.services import publishing, versions
 from hotline.services.coverage import load_overrides, working
-from hotline.whatif import Comparison, Scenario
+from hotline.whatif import Comparison, Scenario, compare, default_scenario, profile_from_records
 
 LIVE = "live"  # presence now: states and idle times as they are
 SHIFTS = "shifts"  # everyone on shift at the time asked, all available, equally idle
@@ -78,8 +81,6 @@ def learnt_scenario(
     by hour of the week, with their mix of tiers, languages and topics and their talk time
     (patience and answering stay the defaults). None with under a week of records or
     under MIN_LEARN_CALLS calls: a simulation then uses a usual crisis-line day."""
-    from hotline.records.calls import past_arrivals
-    from hotline.whatif import default_scenario, profile_from_records
 
     rows = [
         row
@@ -99,11 +100,6 @@ def simulate_edit(
     on the same simulated callers (learnt from the records when there are enough, see
     learnt_scenario) and the roster's shifts, for the editor. A week takes well under a
     second; InvalidFile if the proposed text is refused."""
-    from hotline.records.roster import load_roster
-    from hotline.roster import CounselorEntry, Roster
-    from hotline.routing.rules import parse_rules
-    from hotline.services import publishing, versions
-    from hotline.whatif import compare
 
     rows = load_roster(runtime.sessions)
     roster = Roster(

@@ -11,6 +11,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from twilio.base.exceptions import TwilioException, TwilioRestException
+
 from hotline.config import Settings
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,7 @@ class Telephony(Protocol):
 
 class TwilioTelephony:
     def __init__(self, settings: Settings) -> None:
-        from twilio.rest import Client
+        from twilio.rest import Client  # start-up cost: only a process that dials loads it
 
         token = settings.twilio_auth_token.reveal() if settings.twilio_auth_token else ""
         self._client = Client(settings.twilio_account_sid, token)
@@ -71,8 +73,6 @@ class TwilioTelephony:
         timeout: int,
         machine_detection: bool = False,
     ) -> str:
-        from twilio.base.exceptions import TwilioException
-
         extra = {"machine_detection": "Enable"} if machine_detection else {}
         try:
             created = self._client.calls.create(
@@ -91,32 +91,24 @@ class TwilioTelephony:
         return str(created.sid)
 
     def redirect(self, call_sid: str, url: str) -> None:
-        from twilio.base.exceptions import TwilioException
-
         try:
             self._client.calls(call_sid).update(url=url, method="POST")
         except (TwilioException, OSError) as exc:
             raise TelephonyError(type(exc).__name__) from exc
 
     def hang_up(self, call_sid: str) -> None:
-        from twilio.base.exceptions import TwilioException
-
         try:
             self._client.calls(call_sid).update(status="completed")
         except (TwilioException, OSError) as exc:
             raise TelephonyError(type(exc).__name__) from exc
 
     def on_a_call(self, phone: str) -> bool:
-        from twilio.base.exceptions import TwilioException
-
         try:
             return bool(self._client.calls.list(to=phone, status="in-progress", limit=1))
         except (TwilioException, OSError) as exc:
             raise TelephonyError(type(exc).__name__) from exc
 
     def caller_number(self, call_sid: str) -> str | None:
-        from twilio.base.exceptions import TwilioException, TwilioRestException
-
         try:
             fetched = self._client.calls(call_sid).fetch()
         except TwilioRestException as exc:

@@ -12,7 +12,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from hotline.config import Settings
 from hotline.ivr.audio_format import UPLOAD_LIMIT
 from hotline.runtime import Runtime, build_runtime
+from hotline.web import auth, i18n
+from hotline.web.audio import bp as audio_bp
+from hotline.web.health import bp as health_bp
+from hotline.web.metrics import bp as metrics_bp
 from hotline.web.security import send_security_headers
+from hotline.web.voice import bp as voice_bp
 
 
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Flask:
@@ -33,11 +38,6 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Flask:
         # Twilio's signatures do not depend on it: they are checked against PUBLIC_URL.
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
-
-    from hotline.web.audio import bp as audio_bp
-    from hotline.web.health import bp as health_bp
-    from hotline.web.metrics import bp as metrics_bp
-    from hotline.web.voice import bp as voice_bp
 
     app.register_blueprint(audio_bp)
     app.register_blueprint(health_bp)
@@ -63,8 +63,6 @@ PAGES = ("hotline.web.auth", "hotline.web.console", "hotline.web.supervisor", "h
 
 def _pages(app: Flask) -> None:
     """Sign-in, CSRF on every form, the two languages, and the pages themselves."""
-    from hotline.web import auth, i18n
-
     app.config.update(
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session (a night shift)
         PERMANENT_SESSION_LIFETIME=12 * 3600,
