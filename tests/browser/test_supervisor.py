@@ -73,7 +73,7 @@ def test_an_invalid_rules_edit_is_refused_with_its_line_and_a_valid_one_publishe
     expect(page.locator("text=In force: version 2")).to_be_visible()
     assert _order(page, "dry-in-force") == ["Zhang", "Ana", "Li"]
     expect(page.locator('#history tr[data-version="2"]')).to_contain_text("sam")
-    expect(page.locator("#audit")).to_contain_text("rules.publish")
+    expect(page.locator("#audit")).to_contain_text("Rules published")
     screenshot(page, "published")
 
     page.click('#history tr[data-version="1"] button.rollback')
@@ -115,7 +115,7 @@ def test_every_supervisor_page_in_english_and_chinese(
     expect(page.locator('[data-state="available"]')).to_have_text("3", timeout=40_000)
     screenshot(page, "dashboard")
     page.goto(server.url("/supervisor/scripts"))
-    expect(page.locator("textarea.code")).to_have_count(4)
+    expect(page.locator("textarea.code")).to_have_count(5)  # the flow and four languages
     screenshot(page, "scripts")
     page.goto(server.url("/supervisor/coverage"))
     # Everyone is always on call, but nobody speaks Cantonese: every hour is a gap.
