@@ -30,6 +30,7 @@ from hotline.routing.rules import Rules
 from hotline.runtime import Runtime
 from hotline.services.users import ensure_demo_users
 from hotline.sim import Caller, Leg, Line, Phone, TwilioSim
+from hotline.sim.desks import Desks
 from hotline.sim.service import stop as stop_service
 from hotline.sim.service import wait_healthy
 
@@ -98,6 +99,7 @@ class Tally:
     placed: list[Placed] = field(default_factory=list)
     sim: TwilioSim | None = None
     targets: dict[str, float] = field(default_factory=dict)  # tier -> answer_within
+    wrap_ups: int = 0  # wrap-ups the demo's counselors wrote before the timer ran out
 
     def line(self) -> str:
         legs = [p.leg for p in self.placed]
@@ -191,6 +193,7 @@ class Tally:
             and not asked_callback(p.leg)
         ]
         rows.append(f"calls that ended without a person or their own hang-up: {len(dropped)}")
+        rows.append(f"wrap-ups written, then back to taking calls: {self.wrap_ups}")
         return rows
 
 
@@ -288,7 +291,8 @@ def run_demo(
         )
     for number in _lines(runtime.rules):
         sim.add_line(Line(number, talk_for=600))
-    sign_ins = sign_in_lines(ensure_demo_users(runtime))
+    accounts = ensure_demo_users(runtime)
+    sign_ins = sign_in_lines(accounts)
     base = f"http://127.0.0.1:{port}"
     env = child_environment(TWILIO_API_URL=sim.api_url, PUBLIC_URL=base, TWILIO_NUMBER=sim.number)
     service = subprocess.Popen(
@@ -301,9 +305,16 @@ def run_demo(
     tally = Tally(sim=sim, targets=targets)
     view = View(show, live=sys.stdout.isatty())
     stop = threading.Event()
+    desks = Desks(
+        base,
+        [(name, password) for name, password, role in accounts if role == "counselor"],
+        time_scale=time_scale,
+        seed=seed,
+    )
     try:
         wait_healthy(base, service)
         sim.service_url = base
+        desks.start()
         show(f"Dashboard: {base}/  (Ctrl-C stops the demo)\nSign in as (name / password):\n")
         show("".join(f"{line}\n" for line in sign_ins))
         clock = DemoClock(day_minutes)
@@ -326,6 +337,8 @@ def run_demo(
     except KeyboardInterrupt:
         show("\n")
     finally:
+        desks.close()
+        tally.wrap_ups = desks.filed
         stop_service(service)
         sim.close()
     return tally

@@ -70,6 +70,8 @@ def test_the_demo_places_calls_and_drops_none(tmp_path: Path) -> None:
         if line.split() and line.split()[0] in {"imminent", "urgent", "standard"}
     )
     assert placed == 6
+    wrote = next(line for line in lines if line.startswith("wrap-ups written"))
+    assert int(wrote.rsplit(":", 1)[1]) >= 1, "the demo's counselors file their wrap-ups"
 
 
 def test_the_demo_stream_is_busiest_in_the_evening_and_at_night() -> None:
