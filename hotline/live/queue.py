@@ -105,6 +105,17 @@ for _, t in ipairs(redis.call('SMEMBERS', KEYS[1])) do add(t, false) end
 return out
 """)
 
+_QUEUED = script("""
+local out = {}
+for _, t in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  for _, id in ipairs(redis.call('ZRANGE', tier_key(t), 0, -1)) do
+    local call = redis.call('HGETALL', call_key(id))
+    if #call > 0 then out[#out + 1] = call end
+  end
+end
+return out
+""")
+
 _QUEUED_IDS = script("""
 local out = {}
 for _, t in ipairs(redis.call('SMEMBERS', KEYS[1])) do
@@ -131,6 +142,7 @@ class LiveQueue:
         self._position = client.register_script(_POSITION)
         self._depth = client.register_script(_DEPTH)
         self._queued_ids = client.register_script(_QUEUED_IDS)
+        self._queued = client.register_script(_QUEUED)
 
     def enqueue(self, call: WaitingCall) -> bool:
         """Idempotent (Twilio may redeliver): a call already queued keeps its entered_at."""
@@ -189,6 +201,11 @@ class LiveQueue:
             text(t): (int(n), float(oldest) if oldest is not None else None)
             for t, n, oldest in rows
         }
+
+    def queued(self) -> list[WaitingCall]:
+        """Every queued call, waiting or offered, oldest first within each tier; one
+        round trip (for the supervisor's dashboard and the console's queue in brief)."""
+        return [_call_from(raw) for raw in self._queued(keys=[TIERS])]
 
     def queued_ids(self) -> list[str]:
         """Every queued call id, waiting or offered (for the sweep)."""

@@ -1,6 +1,12 @@
-"""The supervisor's numbers: the live queue and counselors from Redis, today's service
-level and the recent load from the call records. Percentiles are computed here, in
-Python, so the same code serves PostgreSQL and SQLite.
+"""The supervisor's figures from the call records and the callers still waiting: today's
+service level per tier, service level and wait hour by hour, calls per hour and per day.
+One read of the records serves them all. Percentiles are computed here, in Python, so
+the same code serves PostgreSQL and SQLite.
+
+Service level, as the dashboard says it: the share of the callers who reached the queue
+that a counselor answered within their tier's target. Every hang-up in the queue counts
+against it, short ones (under 5 s) too; a caller still waiting counts against it once
+past the target, and not at all before (not yet decided).
 """
 
 from __future__ import annotations
@@ -8,62 +14,62 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from hotline.live.presence import Presence
-from hotline.live.queue import LiveQueue
 from hotline.records.models import Callback, CallRecord
-from hotline.routing.snapshot import CounselorState
+from hotline.routing.snapshot import WaitingCall
 from hotline.runtime import Runtime
 
 OPEN_CALLBACKS = ("scheduled", "queued", "calling")
 # Outbound legs of a callback: the caller did not wait in the queue for them.
 NOT_QUEUED = ("called_back", "callback_not_reached")
+WAITING = "waiting"  # the outcome of a caller still in the queue
+SERVICE_GOAL = 0.8  # the share answered within target below which a figure is marked
 
 
 @dataclass(frozen=True)
-class TierNow:
+class Row:
+    """One call: when it began, its tier, its wait in the queue (None: it never reached
+    the queue) and its outcome (WAITING while the caller is still in the queue)."""
+
+    at: dt.datetime
     tier: str
-    waiting: int
-    longest_wait: float  # seconds; 0 when nobody waits
-    answer_within: int
-
-    @property
-    def late(self) -> bool:
-        return self.longest_wait > self.answer_within
-
-
-@dataclass(frozen=True)
-class LiveNumbers:
-    tiers: tuple[TierNow, ...]
-    by_state: dict[str, int]  # every state, 0 included
-    by_language: dict[str, dict[str, int]]  # language -> state -> count (on-call states)
+    wait: float | None
+    outcome: str
 
 
 @dataclass(frozen=True)
 class TierToday:
     tier: str
-    queued: int  # calls that reached the queue
+    queued: int  # callers who reached the queue, those still waiting included
     answered: int
     answered_in_target: int
     abandoned: int  # hung up while queued
     overflowed: int
-    mean_wait: float | None
+    mean_wait: float | None  # still-waiting callers count with their wait so far
     p90_wait: float | None
     answer_within: int
+    waiting: int = 0  # still in the queue
+    undecided: int = 0  # still in the queue and within their target
 
     @property
     def service_level(self) -> float | None:
-        """Share of queued calls answered within the tier's target (None: no calls)."""
-        return self.answered_in_target / self.queued if self.queued else None
+        """Answered within target over the callers decided so far (None: none yet)."""
+        decided = self.queued - self.undecided
+        return self.answered_in_target / decided if decided else None
 
     @property
     def abandonment(self) -> float | None:
         return self.abandoned / self.queued if self.queued else None
+
+    @property
+    def below_goal(self) -> bool:
+        level = self.service_level
+        return level is not None and level < SERVICE_GOAL
 
 
 @dataclass(frozen=True)
@@ -85,24 +91,23 @@ class Series:
     unanswered: tuple[int, ...] = field(default=())
 
 
-def live_numbers(runtime: Runtime, now: float) -> LiveNumbers:
-    rules = runtime.rules
-    depth = LiveQueue(runtime.redis).depth(rules.tier_order)
-    tiers = []
-    for name, (count, oldest) in depth.items():
-        target = rules.tier_for(name).answer_within
-        wait = max(0.0, now - oldest) if oldest is not None and count else 0.0
-        tiers.append(TierNow(name, count, wait, target))
-    by_state = {state.value: 0 for state in CounselorState}
-    by_language: dict[str, dict[str, int]] = {code: {} for code in rules.languages}
-    for c in Presence(runtime.redis).all():
-        by_state[c.state.value] += 1
-        if c.state is CounselorState.OFF_SHIFT:
-            continue
-        for code in c.languages:
-            states = by_language.setdefault(code, {})
-            states[c.state.value] = states.get(c.state.value, 0) + 1
-    return LiveNumbers(tuple(tiers), by_state, by_language)
+@dataclass(frozen=True)
+class HourService:
+    """One local hour: the callers who began then, all tiers, each against its own target."""
+
+    start: dt.datetime
+    figures: TierToday
+
+
+@dataclass(frozen=True)
+class Figures:
+    today: Today
+    hours: Series  # calls per hour, last 24 hours
+    days: Series  # calls per day, last 7 days
+    service: tuple[HourService, ...]  # service level and wait, last SERVICE_HOURS hours
+
+
+SERVICE_HOURS = 12
 
 
 def p90(values: Sequence[float]) -> float | None:
@@ -113,11 +118,78 @@ def p90(values: Sequence[float]) -> float | None:
     return float(ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)])
 
 
+def judge(tier: str, rows: Sequence[Row], targets: Mapping[str, int]) -> TierToday:
+    """The figures of `rows`, each call against its own tier's target."""
+    queued = [r for r in rows if r.wait is not None and r.outcome not in NOT_QUEUED]
+    waits = [float(r.wait) for r in queued if r.wait is not None]
+    answered = [r for r in queued if r.outcome == "answered"]
+    waiting = [r for r in queued if r.outcome == WAITING]
+    return TierToday(
+        tier=tier,
+        queued=len(queued),
+        answered=len(answered),
+        answered_in_target=sum(
+            1 for r in answered if r.wait is not None and r.wait <= targets.get(r.tier, 0)
+        ),
+        abandoned=sum(1 for r in queued if r.outcome == "hung_up_queue"),
+        overflowed=sum(1 for r in rows if r.outcome == "overflowed"),
+        mean_wait=sum(waits) / len(waits) if waits else None,
+        p90_wait=p90(waits),
+        answer_within=targets.get(tier, 0),
+        waiting=len(waiting),
+        undecided=sum(
+            1 for r in waiting if r.wait is not None and r.wait <= targets.get(r.tier, 0)
+        ),
+    )
+
+
+def figures(
+    runtime: Runtime,
+    now: dt.datetime,
+    zone: str = "UTC",
+    waiting: Sequence[WaitingCall] = (),
+) -> Figures:
+    """Everything the dashboard shows from the records, from one read of the last 7 days;
+    `waiting` are the callers in the queue now (they count in today and its hours)."""
+    tz = ZoneInfo(zone)
+    midnight = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    week = [
+        dt.datetime.combine((midnight - dt.timedelta(days=d)).date(), dt.time(), tz)
+        for d in range(6, -1, -1)
+    ]
+    top = now.astimezone(tz).replace(minute=0, second=0, microsecond=0)
+    hours = [top - dt.timedelta(hours=h) for h in range(23, -1, -1)]
+    since = min(week[0], hours[0])
+    records = _rows(runtime, since.astimezone(dt.UTC), now)
+    live = [_row_of(call, now) for call in waiting]
+    return Figures(
+        today=_today(runtime, midnight, [r for r in records + live if r.at >= midnight]),
+        hours=_series(records, hours, dt.timedelta(hours=1), [s.strftime("%H") for s in hours]),
+        days=_series(records, week, dt.timedelta(days=1), [s.strftime("%a %d") for s in week]),
+        service=_service(runtime, records + live, hours[-SERVICE_HOURS:]),
+    )
+
+
+def today(runtime: Runtime, now: dt.datetime, zone: str = "UTC") -> Today:
+    """Today's figures per tier (local midnight to now) and the callbacks still open."""
+    return figures(runtime, now, zone).today
+
+
+def by_hour(runtime: Runtime, now: dt.datetime, zone: str = "UTC") -> Series:
+    """Calls per local hour for the last 24 hours, the current hour last."""
+    return figures(runtime, now, zone).hours
+
+
+def by_day(runtime: Runtime, now: dt.datetime, zone: str = "UTC") -> Series:
+    """Calls per local day for the last 7 days, today last."""
+    return figures(runtime, now, zone).days
+
+
 def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite drops the zone
 
 
-def _rows(runtime: Runtime, since: dt.datetime) -> list[tuple[dt.datetime, str, int | None, str]]:
+def _rows(runtime: Runtime, since: dt.datetime, now: dt.datetime) -> list[Row]:
     with runtime.sessions() as session:
         rows = session.execute(
             select(
@@ -126,93 +198,62 @@ def _rows(runtime: Runtime, since: dt.datetime) -> list[tuple[dt.datetime, str, 
             .where(CallRecord.started_at >= since)
             .order_by(CallRecord.started_at)
         ).all()
-    return [(_aware(at), tier or "", wait, outcome) for at, tier, wait, outcome in rows]
+    found = [Row(_aware(at), tier or "", wait, outcome) for at, tier, wait, outcome in rows]
+    return [r for r in found if r.at <= now]
 
 
-def _tier_today(name: str, target: int, rows: Sequence[tuple[int | None, str]]) -> TierToday:
-    queued = [(w, o) for w, o in rows if w is not None and o not in NOT_QUEUED]
-    waits = [float(w) for w, _ in queued if w is not None]
-    answered = [w for w, o in queued if o == "answered"]
-    return TierToday(
-        tier=name,
-        queued=len(queued),
-        answered=len(answered),
-        answered_in_target=sum(1 for w in answered if w is not None and w <= target),
-        abandoned=sum(1 for _, o in queued if o == "hung_up_queue"),
-        overflowed=sum(1 for _, o in rows if o == "overflowed"),
-        mean_wait=sum(waits) / len(waits) if waits else None,
-        p90_wait=p90(waits),
-        answer_within=target,
-    )
+def _row_of(call: WaitingCall, now: dt.datetime) -> Row:
+    entered = dt.datetime.fromtimestamp(call.entered_at, dt.UTC)
+    return Row(entered, call.tier, max(0.0, now.timestamp() - call.entered_at), WAITING)
 
 
-def today(runtime: Runtime, now: dt.datetime, zone: str = "UTC") -> Today:
-    """Today's figures per tier (local midnight to now) and the callbacks still open."""
-    rules = runtime.rules
-    local = now.astimezone(ZoneInfo(zone))
-    since = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    rows = [r for r in _rows(runtime, since.astimezone(dt.UTC)) if r[0] <= now]
-    tiers = []
-    for name in rules.tier_order:
-        target = rules.tiers[name].answer_within
-        tiers.append(_tier_today(name, target, [(w, o) for _, t, w, o in rows if t == name]))
-    # Each call judged against its own tier's target, summed over tiers.
-    total = TierToday(
-        tier="",
-        queued=sum(t.queued for t in tiers),
-        answered=sum(t.answered for t in tiers),
-        answered_in_target=sum(t.answered_in_target for t in tiers),
-        abandoned=sum(t.abandoned for t in tiers),
-        overflowed=sum(t.overflowed for t in tiers),
-        mean_wait=_tier_today("", 0, [(w, o) for _, _, w, o in rows]).mean_wait,
-        p90_wait=_tier_today("", 0, [(w, o) for _, _, w, o in rows]).p90_wait,
-        answer_within=0,
+def _targets(runtime: Runtime) -> dict[str, int]:
+    return {name: tier.answer_within for name, tier in runtime.rules.tiers.items()}
+
+
+def _today(runtime: Runtime, midnight: dt.datetime, rows: Sequence[Row]) -> Today:
+    targets = _targets(runtime)
+    tiers = tuple(
+        judge(name, [r for r in rows if r.tier == name], targets)
+        for name in runtime.rules.tier_order
     )
     with runtime.sessions() as session:
         pending = session.scalar(
             select(func.count()).select_from(Callback).where(Callback.status.in_(OPEN_CALLBACKS))
         )
-    return Today(since, tuple(tiers), total, int(pending or 0))
+    return Today(midnight, tiers, judge("", rows, targets), int(pending or 0))
 
 
-def by_hour(runtime: Runtime, now: dt.datetime, zone: str = "UTC", hours: int = 24) -> Series:
-    """Calls per local hour for the last `hours` hours, the current hour last."""
-    tz = ZoneInfo(zone)
-    top = now.astimezone(tz).replace(minute=0, second=0, microsecond=0)
-    starts = [top - dt.timedelta(hours=h) for h in range(hours - 1, -1, -1)]
-    return _series(runtime, now, starts, dt.timedelta(hours=1), [s.strftime("%H") for s in starts])
-
-
-def by_day(runtime: Runtime, now: dt.datetime, zone: str = "UTC", days: int = 7) -> Series:
-    """Calls per local day for the last `days` days, today last."""
-    tz = ZoneInfo(zone)
-    top = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
-    starts = [
-        dt.datetime.combine((top - dt.timedelta(days=d)).date(), dt.time(), tz)
-        for d in range(days - 1, -1, -1)
-    ]
-    return _series(
-        runtime, now, starts, dt.timedelta(days=1), [s.strftime("%a %d") for s in starts]
+def _service(
+    runtime: Runtime, rows: Sequence[Row], starts: Sequence[dt.datetime]
+) -> tuple[HourService, ...]:
+    targets = _targets(runtime)
+    bounds = [s.astimezone(dt.UTC) for s in starts]
+    buckets: dict[int, list[Row]] = {}
+    for row in rows:
+        index = _bucket(bounds, dt.timedelta(hours=1), row.at)
+        if index is not None:
+            buckets.setdefault(index, []).append(row)
+    return tuple(
+        HourService(start, judge("", buckets.get(i, []), targets)) for i, start in enumerate(starts)
     )
 
 
 def _series(
-    runtime: Runtime,
-    now: dt.datetime,
+    rows: Sequence[Row],
     starts: Sequence[dt.datetime],
     width: dt.timedelta,
     labels: Sequence[str],
 ) -> Series:
-    rows = [r for r in _rows(runtime, starts[0].astimezone(dt.UTC)) if r[0] <= now]
     calls: Counter[int] = Counter()
     answered: Counter[int] = Counter()
     bounds = [s.astimezone(dt.UTC) for s in starts]
-    for at, _, _, outcome in rows:
-        index = _bucket(bounds, width, at)
+    for row in rows:
+        index = _bucket(bounds, width, row.at)
         if index is None:
             continue
         calls[index] += 1
-        if outcome in ("answered", "called_back"):
+        if row.outcome in ("answered", "called_back"):
             answered[index] += 1
     n = len(starts)
     return Series(

@@ -110,7 +110,7 @@ def test_every_supervisor_page_in_english_and_chinese(
     page = make_page()
     sign_in(page, server, "sam")
     expect(page.locator("#live tr[data-tier=urgent]")).to_be_visible()
-    expect(page.locator("svg.chart")).to_have_count(2)
+    expect(page.locator("svg.chart")).to_have_count(4)
     expect(page.locator("svg.chart rect.answered").first).to_be_visible()
     expect(page.locator('[data-state="available"]')).to_have_text("3", timeout=40_000)
     screenshot(page, "dashboard")

@@ -18,7 +18,15 @@ from hotline.records.vault import cipher
 from hotline.routing.explain import Caller
 from hotline.routing.snapshot import CounselorState, WaitingCall
 from hotline.runtime import Runtime
-from hotline.services import coverage, dry_run, publishing, records_browse, roster_edit, stats
+from hotline.services import (
+    coverage,
+    dry_run,
+    live_figures,
+    publishing,
+    records_browse,
+    roster_edit,
+    stats,
+)
 from hotline.services.roster_edit import CounselorForm, FormErrors
 from tests.conftest import ROOT
 
@@ -156,6 +164,8 @@ def test_live_queue_and_counselors_by_state_and_language(runtime: Runtime) -> No
     queue.enqueue(WaitingCall("a", "urgent", now - 75, "zh", "general"))
     queue.enqueue(WaitingCall("b", "urgent", now - 20, "en", "general"))
     queue.enqueue(WaitingCall("c", "standard", now - 5, "en", "general"))
+    queue.enqueue(WaitingCall("d", "urgent", now - 30, "yue", "general"))
+    queue.enqueue(WaitingCall("e", "urgent", now - 900, "en", "general", callback=True))
     presence = Presence(runtime.redis)
     for cid, langs, state in (
         ("1", ["en", "zh"], CounselorState.AVAILABLE),
@@ -164,15 +174,56 @@ def test_live_queue_and_counselors_by_state_and_language(runtime: Runtime) -> No
     ):
         presence.upsert(cid, languages=langs, specialties=[])
         presence.set_state(cid, state, now)
-    live = stats.live_numbers(runtime, now)
-    urgent = next(t for t in live.tiers if t.tier == "urgent")
-    assert urgent.waiting == 2 and urgent.longest_wait == pytest.approx(75) and urgent.late
-    standard = next(t for t in live.tiers if t.tier == "standard")
-    assert standard.waiting == 1 and not standard.late
+    live = live_figures.live_numbers(runtime, now)
+    assert [t.tier for t in live.tiers] == ["imminent", "urgent", "standard"]
+    urgent = live.tiers[1]
+    # The queued callback (nobody on the line, 15 minutes old) is not a caller waiting.
+    assert urgent.waiting == 3 and urgent.longest_wait == pytest.approx(75) and urgent.late
+    assert urgent.late_by == pytest.approx(15)
+    assert urgent.by_language == {"zh": 1, "en": 1, "yue": 1}
+    standard = live.tiers[2]
+    assert standard.waiting == 1 and not standard.late and standard.by_language == {"en": 1}
+    assert live.danger is None
+    assert [c.call_id for c in live.waiting] == ["a", "d", "b", "c"]
     assert live.by_state["available"] == 1 and live.by_state["away"] == 1
     assert live.by_state["off_shift"] == 1
     assert live.by_language["zh"] == {"available": 1, "away": 1}
     assert live.by_language["yue"] == {}
+
+    queue.enqueue(WaitingCall("f", "imminent", now - 25, "yue", "suicide"))
+    danger = live_figures.live_numbers(runtime, now).danger
+    assert danger is not None and danger.tier == "imminent"
+    assert danger.waiting == 1 and danger.longest_wait == pytest.approx(25) and danger.late
+
+
+def test_today_counts_the_callers_still_waiting(runtime: Runtime) -> None:
+    """31 records and 83 callers still waiting is 114 queued, not 31; a waiting caller past
+    the target is a miss, one within it is not decided yet."""
+    morning = NOW.replace(hour=9)
+    _record(runtime, "u0", morning, queue_seconds=30, outcome="answered")  # within 60 s
+    _record(runtime, "u1", morning, queue_seconds=2, outcome="hung_up_queue")  # short: counted
+    now = NOW.timestamp()
+    waiting = [
+        WaitingCall("late", "urgent", now - 200, "zh", "general"),
+        WaitingCall("fresh", "urgent", now - 10, "en", "general"),
+        WaitingCall("night", "urgent", (NOW - dt.timedelta(days=1)).timestamp(), "en", "general"),
+    ]
+    figures = stats.figures(runtime, NOW, "UTC", waiting)
+    urgent = next(t for t in figures.today.tiers if t.tier == "urgent")
+    assert (urgent.queued, urgent.waiting, urgent.undecided) == (4, 2, 1)
+    # Decided: u0 (in target), u1 (hung up), "late" (past target): 1 of 3.
+    assert urgent.service_level == pytest.approx(1 / 3)
+    assert urgent.abandonment == 0.25
+    assert urgent.mean_wait == pytest.approx((30 + 2 + 200 + 10) / 4)
+    assert figures.today.total.queued == 4
+    # The same callers, hour by hour: 09:00 holds the records, 15:00 the two waiting now.
+    labels = [h.start.hour for h in figures.service]
+    assert len(figures.service) == stats.SERVICE_HOURS and labels[-1] == 15
+    assert figures.service[labels.index(9)].figures.service_level == 0.5
+    this_hour = figures.service[-1].figures
+    assert (this_hour.queued, this_hour.service_level, this_hour.p90_wait) == (2, 0.0, 200)
+    assert figures.service[labels.index(10)].figures.service_level is None
+    assert figures.hours.calls[-1] == 0, "calls per hour count finished calls only"
 
 
 # --- coverage --------------------------------------------------------------------------

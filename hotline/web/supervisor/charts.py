@@ -81,3 +81,137 @@ def _nice(top: int) -> int:
         if top <= bound:
             return bound
     return ((top + 999) // 1000) * 1000
+
+
+# The service chart: wider text than the volume charts above, read from across a room.
+S_WIDTH, S_HEIGHT = 600, 210
+S_LEFT, S_RIGHT, S_BOTTOM, S_TOP = 58, 12, 30, 24
+
+
+def level_chart(
+    labels: Sequence[str],
+    levels: Sequence[float | None],
+    *,
+    goal: float,
+    title: str,
+    goal_label: str,
+    none_label: str,
+    every_label: int = 2,
+) -> Markup:
+    """Service level per bucket as bars (0-100%), the goal as a dashed line; a bar under
+    the goal is marked `missed`, a bucket with no decided caller shows a dash."""
+    plot_w, plot_h = S_WIDTH - S_LEFT - S_RIGHT, S_HEIGHT - S_BOTTOM - S_TOP
+    slot = plot_w / max(1, len(labels))
+    bar = slot * 0.7
+    base = S_TOP + plot_h
+    parts = _open(
+        title, [f"{label}: {_pct(v, none_label)}" for label, v in zip(labels, levels, strict=True)]
+    )
+    for share in (0.0, 0.5, 1.0):
+        y = base - plot_h * share
+        parts.append(_grid(y, _pct(share, none_label)))
+    goal_y = base - plot_h * goal
+    parts.append(
+        f'<line class="goal" x1="{S_LEFT}" x2="{S_WIDTH - S_RIGHT}" '
+        f'y1="{goal_y:.1f}" y2="{goal_y:.1f}"/>'
+        f'<text class="goal-label" x="{S_WIDTH - S_RIGHT}" y="{goal_y - 5:.1f}" '
+        f'text-anchor="end">{escape(goal_label)}</text>'
+    )
+    for i, (label, level) in enumerate(zip(labels, levels, strict=True)):
+        x = S_LEFT + i * slot + (slot - bar) / 2
+        middle = x + bar / 2
+        if level is None:
+            parts.append(_text("none", middle, base - 6, "–"))
+        else:
+            h = plot_h * level
+            kind = "missed" if level < goal else "met"
+            parts.append(
+                f'<rect class="{kind}" x="{x:.1f}" y="{base - h:.1f}" '
+                f'width="{bar:.1f}" height="{h:.1f}"><title>{escape(label)}: '
+                f"{escape(_pct(level, none_label))}</title></rect>"
+            )
+        if i % every_label == 0:
+            parts.append(_text("axis", middle, S_HEIGHT - 8, label))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def wait_chart(
+    labels: Sequence[str],
+    means: Sequence[float | None],
+    p90s: Sequence[float | None],
+    *,
+    title: str,
+    mean_label: str,
+    p90_label: str,
+    none_label: str,
+    every_label: int = 2,
+) -> Markup:
+    """Mean wait per bucket as bars, the 90th percentile as a bold tick above each; the
+    axis in minutes and seconds."""
+    plot_w, plot_h = S_WIDTH - S_LEFT - S_RIGHT, S_HEIGHT - S_BOTTOM - S_TOP
+    slot = plot_w / max(1, len(labels))
+    bar = slot * 0.7
+    base = S_TOP + plot_h
+    top = max([w for w in (*means, *p90s) if w is not None] + [1.0])
+    scale = next((b for b in (60, 120, 180, 300, 600, 900, 1800, 3600) if top <= b), 7200)
+    rows = [
+        f"{label}: {mean_label} {_mmss(m, none_label)}, {p90_label} {_mmss(p, none_label)}"
+        for label, m, p in zip(labels, means, p90s, strict=True)
+    ]
+    parts = _open(title, rows)
+    for share in (0.0, 0.5, 1.0):
+        parts.append(_grid(base - plot_h * share, _mmss(scale * share, none_label)))
+    for i, (label, mean, high) in enumerate(zip(labels, means, p90s, strict=True)):
+        x = S_LEFT + i * slot + (slot - bar) / 2
+        middle = x + bar / 2
+        if mean is None:
+            parts.append(_text("none", middle, base - 6, "–"))
+        else:
+            h = plot_h * min(mean, scale) / scale
+            parts.append(
+                f'<rect class="mean" x="{x:.1f}" y="{base - h:.1f}" width="{bar:.1f}" '
+                f'height="{h:.1f}"><title>{escape(rows[i])}</title></rect>'
+            )
+        if high is not None:
+            y = base - plot_h * min(high, scale) / scale
+            parts.append(
+                f'<line class="p90" x1="{x:.1f}" x2="{x + bar:.1f}" y1="{y:.1f}" y2="{y:.1f}"/>'
+            )
+        if i % every_label == 0:
+            parts.append(_text("axis", middle, S_HEIGHT - 8, label))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _open(title: str, rows: Sequence[str]) -> list[str]:
+    return [
+        f'<svg class="chart service" viewBox="0 0 {S_WIDTH} {S_HEIGHT}" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f"<desc>{escape('; '.join(rows))}</desc>",
+    ]
+
+
+def _grid(y: float, label: str) -> str:
+    return (
+        f'<line class="grid" x1="{S_LEFT}" x2="{S_WIDTH - S_RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
+        f'<text class="axis" x="{S_LEFT - 8}" y="{y + 5:.1f}" text-anchor="end">'
+        f"{escape(label)}</text>"
+    )
+
+
+def _text(kind: str, x: float, y: float, value: str) -> str:
+    where = f'x="{x:.1f}" y="{y:.1f}"'
+    return f'<text class="{kind}" {where} text-anchor="middle">{escape(value)}</text>'
+
+
+def _pct(share: float | None, none_label: str) -> str:
+    return none_label if share is None else f"{share * 100:.0f}%"
+
+
+def _mmss(seconds: float | None, none_label: str) -> str:
+    if seconds is None:
+        return none_label
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
