@@ -16,7 +16,7 @@ from hotline.live.calls import LiveCall
 from hotline.records.models import Counselor
 from hotline.runtime import Runtime
 from hotline.services import live_figures, stats
-from hotline.web.dates import DAY, SECONDS, TIME, hotline_zone, shown
+from hotline.web.dates import SECONDS, SHORT_DAY, TIME, hotline_zone, shown
 from hotline.web.names import fixed_name, language_name, topic_name
 from hotline.web.supervisor.charts import bar_chart, level_chart, wait_chart
 from hotline.web.supervisor.words import minutes, percent
@@ -30,6 +30,10 @@ class Board:
     figures: stats.Figures
     calls: list[dict[str, Any]]  # in progress
     languages: dict[str, str]  # code -> name, in the rules' order
+
+    @property
+    def goal(self) -> str:
+        return percent(stats.SERVICE_GOAL)
 
     def tier_name(self, tier: str) -> str:
         return fixed_name("tier", tier)
@@ -87,7 +91,7 @@ def charts(board: Board) -> dict[str, Any]:
             [h.figures.service_level for h in f.service],
             goal=stats.SERVICE_GOAL,
             title=_("Answered within target, by hour"),
-            goal_label=_("goal %(percent)s", percent=percent(stats.SERVICE_GOAL)),
+            goal_label=_("goal %(percent)s", percent=board.goal),
             none_label=_("no calls"),
         ),
         "wait": wait_chart(
@@ -108,7 +112,7 @@ def charts(board: Board) -> dict[str, Any]:
             **answered,
         ),
         "days": bar_chart(
-            [shown(s, DAY) for s in f.days.starts],
+            [shown(s, SHORT_DAY) for s in f.days.starts],
             f.days.answered,
             f.days.unanswered,
             title=_("Calls per day, last 7 days"),

@@ -111,11 +111,9 @@ def level_chart(
         y = base - plot_h * share
         parts.append(_grid(y, _pct(share, none_label)))
     goal_y = base - plot_h * goal
-    parts.append(
+    parts.append(  # named in the page's legend and here for screen readers
         f'<line class="goal" x1="{S_LEFT}" x2="{S_WIDTH - S_RIGHT}" '
-        f'y1="{goal_y:.1f}" y2="{goal_y:.1f}"/>'
-        f'<text class="goal-label" x="{S_WIDTH - S_RIGHT}" y="{goal_y - 5:.1f}" '
-        f'text-anchor="end">{escape(goal_label)}</text>'
+        f'y1="{goal_y:.1f}" y2="{goal_y:.1f}"><title>{escape(goal_label)}</title></line>'
     )
     for i, (label, level) in enumerate(zip(labels, levels, strict=True)):
         x = S_LEFT + i * slot + (slot - bar) / 2
