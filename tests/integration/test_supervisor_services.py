@@ -258,7 +258,7 @@ def test_coverage_marks_the_hours_without_a_mandarin_counselor(runtime: Runtime)
     assert grid.gaps("en") == []
     assert len(grid.gaps("yue")) == 7 * 24
     two_am = next(s for s in grid.slots if (s.start.date(), s.start.hour) == (tuesday, 2))
-    assert two_am.language_gaps == ("zh", "yue")
+    assert two_am.language_gaps == ("zh", "yue", "wuu")  # nobody speaks Shanghainese
     assert two_am.expected == 2.0 and two_am.expected_by_language["zh"] == 2.0
     assert ("en", "youth") not in two_am.pair_gaps and ("en", "suicide") in two_am.pair_gaps
     # A one-off extra shift closes the gap; a day off opens another.
