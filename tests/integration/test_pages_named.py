@@ -134,7 +134,6 @@ def test_supervisor_pages_show_names_not_codes(app: Flask, desk: Desk, locale: s
     assert not wrong, "shown as a code or in English:\n" + "\n".join(wrong)
 
 
-@pytest.mark.xfail(reason="swept once the dashboard's live rewrite lands", strict=False)
 @pytest.mark.parametrize("locale", ["en", "zh_Hans"])
 def test_the_dashboard_shows_names_not_codes(app: Flask, desk: Desk, locale: str) -> None:
     _busy(desk)
