@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 import click
 
 from hotline import logs
+from hotline.accounts.service import LOCALES, ROLES, UserError, create_user
 from hotline.config import ConfigError, Settings
 from hotline.problems import InvalidFile
-from hotline.services.users import LOCALES, ROLES, UserError, create_user
 
 if TYPE_CHECKING:
     from hotline.runtime import Runtime

@@ -24,11 +24,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from hotline.accounts.service import ensure_demo_users
 from hotline.config import Settings, child_environment
 from hotline.records.roster import load_roster
 from hotline.routing.rules import Rules
 from hotline.runtime import Runtime
-from hotline.services.users import ensure_demo_users
 from hotline.sim import Caller, Leg, Line, Phone, TwilioSim
 from hotline.sim.desks import Desks
 from hotline.sim.service import stop as stop_service

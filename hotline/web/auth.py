@@ -33,10 +33,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from hotline.live.signin import LOCK_SECONDS
+from hotline.accounts import service as users
+from hotline.accounts.service import Account, UserError
+from hotline.accounts.signin import LOCK_SECONDS
 from hotline.runtime import Runtime
-from hotline.services import users
-from hotline.services.users import Account, UserError
 
 bp = Blueprint("auth", __name__)
 F = TypeVar("F", bound=Callable[..., Any])

@@ -19,9 +19,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
+from hotline.accounts.service import Account
 from hotline.records.roster import RosterRow, load_roster
 from hotline.services import supervise, wrapup_form
-from hotline.services.users import Account
 from hotline.services.whisper import WORDS
 from hotline.services.wrapup_form import DISPOSITIONS, RISK_LEVELS, CallCard, WrapUp
 from hotline.web.auth import NavItem, current_user, login_required, runtime

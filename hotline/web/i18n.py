@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po, write_po
 from flask import Flask, g, request
 from flask_babel import Babel, get_locale
 
-from hotline.services.users import LOCALES
+from hotline.accounts.service import LOCALES
 from hotline.web.dates import filters as date_filters
 from hotline.web.names import filters as name_filters
 from hotline.web.said import said

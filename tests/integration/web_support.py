@@ -7,8 +7,8 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
+from hotline.accounts.service import create_user
 from hotline.runtime import Runtime
-from hotline.services.users import create_user
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -19,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from hotline.live.signin import SignInThrottle
+from hotline.accounts.signin import SignInThrottle
 from hotline.records.models import AuditEvent, Counselor, User
 from hotline.runtime import Runtime
 
