@@ -1,10 +1,10 @@
-"""The console's view of a counselor's call, and filing its wrap-up.
+"""Filing a counselor's wrap-up onto the one call it is about.
 
-The card shows what the whisper says (tier, language, topic, time waited, calls this
-week), never the number. The wrap-up is written onto the call's anonymous record, which
-an RQ job writes shortly after the caller's leg ends: until it exists the form is kept and
-the counselor is asked to try again. Filing it ends the counselor's wrap-up early, and a
-follow-up agreed with consent is handed to the callbacks service.
+The wrap-up is written onto the call's anonymous record, which an RQ job writes shortly
+after the caller's leg ends: until it exists the form is kept and the counselor is asked
+to try again. A call that is not this counselor's is refused. Filing the call whose
+wrap-up time is running ends that time early; filing an older unfiled call changes no
+state. A follow-up agreed with consent is handed to the callbacks service.
 """
 
 from __future__ import annotations
@@ -14,20 +14,15 @@ import logging
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
-
-from hotline.live.calls import CallStore, LiveCall, now
-from hotline.live.offers import Offers
+from hotline.live.calls import CallStore, now
 from hotline.live.presence import Presence
-from hotline.live.queue import LiveQueue
 from hotline.live.wrapup import WrapUps
-from hotline.records.calls import calls_since
 from hotline.records.models import AuditEvent, CallRecord
 from hotline.records.notes import MAX_NOTE, NoteError, save_note
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
 from hotline.services.callbacks import agree_follow_up
+from hotline.services.console_desk import is_current_wrap_up
 
 log = logging.getLogger(__name__)
 
@@ -46,148 +41,7 @@ DISPOSITIONS = (
 )
 RISK_LEVELS = ("none", "low", "moderate", "high", "imminent")
 FOLLOW_UP_WITHIN = dt.timedelta(days=14)  # the latest a follow-up may be set for
-UNFILED_FOR = dt.timedelta(hours=2)  # an unfiled call this recent is offered for wrap-up
 FOLLOW_UP_FAILED = "Something went wrong while arranging the call back; tell a supervisor."
-
-
-@dataclass(frozen=True)
-class CallCard:
-    call_id: str
-    stage: Literal["offered", "connected", "ended"]
-    tier: str | None
-    language: str | None
-    topic: str | None
-    waited_seconds: int | None
-    calls_this_week: int  # this call included; 1 when unknown
-    frequent: bool
-    callback: bool
-    wrap_up_left: int | None = None  # seconds of wrap-up left, once the call has ended
-
-
-@dataclass(frozen=True)
-class Desk:
-    """What the console shows: my state and the call it is about (if any)."""
-
-    state: str | None  # None: no live presence (not on the roster, or not synced yet)
-    card: CallCard | None
-
-
-def desk(runtime: Runtime, counselor_id: str, remembered: str | None) -> Desk:
-    """My state and card. Once an offer is accepted the offer is gone from Redis: the call
-    is the one the counselor last accepted (`CallStore.current_of`), else `remembered`, the
-    call the console last showed. A call needing a wrap-up is also found in the records."""
-    presence = Presence(runtime.redis).get(counselor_id)
-    state = presence.state.value if presence else None
-    offer = Offers(runtime.redis).for_counselor(counselor_id)
-    if offer is not None:
-        return Desk(state, _offered_card(runtime, offer.call_id))
-    store = CallStore(runtime.redis)
-    remembered = store.current_of(counselor_id) or remembered
-    live = store.get(remembered) if remembered else None
-    if live is not None and live.counselor_id == counselor_id and live.stage == "connected":
-        if live.ended_at is None:
-            return Desk(state, _card(runtime, live, "connected"))
-        if not _filed(runtime, live.call_id):
-            return Desk(state, _card(runtime, live, "ended"))
-        return Desk(state, None)
-    if state == CounselorState.WRAP_UP.value:
-        unfiled = latest_unfiled(runtime, counselor_id)
-        found = store.get(unfiled) if unfiled else None
-        if found is not None:
-            return Desk(state, _card(runtime, found, "ended"))
-    return Desk(state, None)
-
-
-def _offered_card(runtime: Runtime, call_id: str) -> CallCard | None:
-    waiting = LiveQueue(runtime.redis).get(call_id)
-    live = CallStore(runtime.redis).get(call_id)
-    if waiting is None:
-        return None
-    weekly = _calls_this_week(runtime, live)
-    return CallCard(
-        call_id=call_id,
-        stage="offered",
-        tier=waiting.tier,
-        language=waiting.language,
-        topic=waiting.topic,
-        waited_seconds=max(0, int(now() - waiting.entered_at)),
-        calls_this_week=weekly,
-        frequent=_frequent(runtime, weekly),
-        callback=bool(live and live.callback_id),
-    )
-
-
-def _card(runtime: Runtime, live: LiveCall, stage: Literal["connected", "ended"]) -> CallCard:
-    waited = None
-    if live.queued_at is not None:
-        waited = int((live.connected_at or live.ended_at or now()) - live.queued_at)
-    left = None
-    if stage == "ended":
-        ended = live.ended_at or now()
-        left = max(0, int(ended + runtime.rules.offer.wrap_up - now()))
-    weekly = _calls_this_week(runtime, live)
-    return CallCard(
-        call_id=live.call_id,
-        stage=stage,
-        tier=live.tier,
-        language=live.language,
-        topic=live.topic,
-        waited_seconds=max(0, waited) if waited is not None else None,
-        calls_this_week=weekly,
-        frequent=_frequent(runtime, weekly),
-        callback=live.callback_id is not None,
-        wrap_up_left=left,
-    )
-
-
-def _calls_this_week(runtime: Runtime, live: LiveCall | None) -> int:
-    """As the whisper counts them: records of this caller key in 7 days, plus this call
-    (whose own record, once written, is not counted twice)."""
-    if live is None or live.caller_key is None:
-        return 1
-    since = dt.datetime.fromtimestamp(now() - 7 * 24 * 3600, dt.UTC)
-    try:
-        count = calls_since(runtime.sessions, live.caller_key, since)
-        with runtime.sessions() as session:
-            own = session.get(CallRecord, live.call_id) is not None
-    except SQLAlchemyError:
-        return 1
-    return count + (0 if own else 1)
-
-
-def _frequent(runtime: Runtime, weekly: int) -> bool:
-    policy = runtime.rules.frequent_callers
-    return weekly >= policy.threshold and "flag" in policy.actions
-
-
-def _filed(runtime: Runtime, call_id: str) -> bool:
-    try:
-        with runtime.sessions() as session:
-            record = session.get(CallRecord, call_id)
-            return record is not None and record.disposition is not None
-    except SQLAlchemyError:
-        return False
-
-
-def latest_unfiled(runtime: Runtime, counselor_id: str) -> str | None:
-    """The counselor's most recent answered call of the last two hours with no wrap-up."""
-    if not counselor_id.isdigit():
-        return None
-    since = dt.datetime.now(dt.UTC) - UNFILED_FOR
-    try:
-        with runtime.sessions() as session:
-            return session.scalar(
-                select(CallRecord.id)
-                .where(
-                    CallRecord.counselor_id == int(counselor_id),
-                    CallRecord.started_at >= since,
-                    CallRecord.disposition.is_(None),
-                )
-                .order_by(CallRecord.started_at.desc())
-                .limit(1)
-            )
-    except SQLAlchemyError:
-        return None
 
 
 @dataclass
@@ -270,7 +124,8 @@ def _local(text: str, zone: dt.tzinfo) -> dt.datetime | None:
 @dataclass(frozen=True)
 class Filed:
     """What filing did. outcome: saved; not_yet (no record yet: keep the form and retry);
-    not_yours (another counselor's call); invalid (see the form's errors)."""
+    not_yours (another counselor's call, or no call at all); invalid (see the form's
+    errors). wrap_up_ended: the counselor's running wrap-up time ended with it."""
 
     outcome: Literal["saved", "not_yet", "not_yours", "invalid"]
     follow_up_scheduled: bool = False
@@ -279,20 +134,20 @@ class Filed:
 
 
 def file_wrap_up(runtime: Runtime, wrap: WrapUp, *, counselor_id: str, actor: str) -> Filed:
-    """Write the wrap-up onto the call's record, audited; arrange the follow-up; end the
-    counselor's wrap-up, unless a follow-up was asked for and could not be arranged (then
-    the counselor stays in wrap-up to choose another time)."""
+    """Write the wrap-up onto the record of `wrap.call_id`, audited; arrange the follow-up;
+    end the counselor's wrap-up time if it runs for this call, unless a follow-up was asked
+    for and could not be arranged (then they stay in wrap-up to choose another time)."""
     if wrap.errors:
         return Filed("invalid")
     live = CallStore(runtime.redis).get(wrap.call_id)
+    talked = bool(live and live.counselor_id == counselor_id and live.connected_at)
+    current = is_current_wrap_up(runtime, counselor_id, wrap.call_id)
     with runtime.sessions() as session:
         record = session.get(CallRecord, wrap.call_id)
         if record is None:
-            return Filed("not_yet")
-        mine = (record.counselor_id is not None and str(record.counselor_id) == counselor_id) or (
-            live is not None and live.counselor_id == counselor_id
-        )
-        if not mine:
+            return Filed("not_yet" if talked else "not_yours")
+        mine = record.counselor_id is not None and str(record.counselor_id) == counselor_id
+        if not (mine or talked):
             return Filed("not_yours")
         corrected = record.disposition is not None
         record.disposition = wrap.disposition
@@ -344,7 +199,7 @@ def file_wrap_up(runtime: Runtime, wrap: WrapUp, *, counselor_id: str, actor: st
             scheduled, reason = False, FOLLOW_UP_FAILED
         if not scheduled:
             return Filed("saved", False, reason, wrap_up_ended=False)
-    ended = end_wrap_up(runtime, counselor_id, then=wrap.after)
+    ended = current and end_wrap_up(runtime, counselor_id, then=wrap.after)
     return Filed("saved", scheduled, reason, wrap_up_ended=ended)
 
 

@@ -1,7 +1,9 @@
-"""The counselor's console: my state, the call offered or in progress, the wrap-up, my shifts.
+"""The counselor's console: my state, the call offered or in progress, the queue in brief,
+my unfiled wrap-ups (each for its own call), my shifts.
 
 The page polls /console/state.json every 2 s (gunicorn's sync workers make polling simpler
-than server-sent events); the card comes back rendered, so every word is translated here.
+than server-sent events): one answer carries every panel, rendered on the server
+(console_panels), so every word is translated here and nothing needs a reload.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -21,52 +23,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.accounts.service import Account
 from hotline.records.roster import RosterRow, load_roster
-from hotline.services import supervise, wrapup_form
-from hotline.services.whisper import WORDS
-from hotline.services.wrapup_form import DISPOSITIONS, RISK_LEVELS, CallCard, WrapUp
+from hotline.services import console_desk, supervise, wrapup_form
+from hotline.services.console_desk import Desk
+from hotline.services.wrapup_form import WrapUp
+from hotline.web import console_panels as panels
 from hotline.web.auth import NavItem, current_user, login_required, runtime
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 NAV = [NavItem("console.index", _l("Console"), "counselor")]
-REMEMBERED = "console_call"  # session key: the call this console last showed
-
-STATES = {
-    "available": _l("Available"),
-    "ringing": _l("Ringing"),
-    "on_call": _l("On a call"),
-    "wrap_up": _l("Wrap-up"),
-    "away": _l("Away"),
-    "off_shift": _l("Off shift"),
-}
-DISPOSITION_NAMES = {
-    "support_given": _l("Support given"),
-    "safety_plan": _l("Safety plan made"),
-    "crisis_intervention": _l("Crisis intervention"),
-    "information": _l("Information given"),
-    "referral": _l("Referred on"),
-    "third_party": _l("Call about someone else"),
-    "silent": _l("Silent call"),
-    "hung_up": _l("Caller hung up early"),
-    "abusive": _l("Abusive or prank call"),
-    "wrong_number": _l("Wrong number"),
-}
-RISK_NAMES = {
-    "none": _l("None"),
-    "low": _l("Low"),
-    "moderate": _l("Moderate"),
-    "high": _l("High"),
-    "imminent": _l("Imminent"),
-}
-ERRORS = {
-    "required": _l("Please fill this in."),
-    "no_call": _l("There is no call to wrap up."),
-    "bad_time": _l("This is not a date and time."),
-    "before_earliest": _l("The latest time must come after the earliest."),
-    "past": _l("The latest time has already passed."),
-    "too_far": _l("A follow-up can be at most 14 days ahead."),
-    "too_long": _l("The note is too long."),
-}
-assert set(DISPOSITION_NAMES) == set(DISPOSITIONS) and set(RISK_NAMES) == set(RISK_LEVELS)
 
 
 def _me() -> tuple[Account, str]:
@@ -77,48 +41,67 @@ def _me() -> tuple[Account, str]:
     return user, user.live_counselor_id
 
 
-def _words() -> dict[str, Any]:
-    return WORDS["zh"] if str(get_locale()) == "zh_Hans" else WORDS["en"]
+def _desk() -> Desk:
+    return console_desk.desk(runtime(), _me()[1])
 
 
-def _name(table: str, key: str | None) -> str:
-    if key is None:
-        return "—"
-    names = _words()[table]
-    return str(names.get(key, key))
+@dataclass(frozen=True)
+class Mine:
+    """My roster entry as the console needs it: zone, languages, next shifts."""
+
+    zone: ZoneInfo
+    languages: list[str]
+    always_on_call: bool
+    shifts: list[ShiftTime]
 
 
-def minutes_seconds(seconds: int | None) -> str:
-    if seconds is None:
-        return "—"
-    return f"{seconds // 60}:{seconds % 60:02d}"
+def _busy(desk: Desk) -> bool:
+    return desk.card is not None and desk.card.stage in ("offered", "connected")
 
 
-def ordinal(n: int) -> str:
-    if str(get_locale()) == "zh_Hans":
-        return str(n)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def _card_html(card: CallCard | None) -> str:
-    return render_template(
-        "console/_card.html",
-        card=card,
-        tier_name=_name("tiers", card.tier) if card else "",
-        language_name=_name("languages", card.language) if card else "",
-        topic_name=_name("topics", card.topic) if card else "",
-        waited=minutes_seconds(card.waited_seconds) if card else "",
-        nth=ordinal(card.calls_this_week) if card else "",
+def _wrapups(desk: Desk, mine: Mine, form: WrapUp | None = None) -> list[dict[str, Any]]:
+    """One form per unfiled call, newest first; `form` (answers sent back with errors) goes
+    to its own call only."""
+    at = dt.datetime.now(mine.zone)
+    context = panels.FormContext(
+        zone=mine.zone,
+        notes_enabled=runtime().rules.retention.notes_enabled,
+        default_earliest=(at + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        default_latest=(at + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
     )
+    left = desk.card.wrap_up_left if desk.card else None
+    return [
+        {
+            "call_id": u.call_id,
+            "html": panels.wrapup_html(
+                u,
+                context,
+                wrap_up_left=left,
+                form=form if form and form.call_id == u.call_id else None,
+            ),
+        }
+        for u in desk.unfiled
+    ]
 
 
-def _desk() -> wrapup_form.Desk:
-    counselor_id = _me()[1]
-    found = wrapup_form.desk(runtime(), counselor_id, session.get(REMEMBERED))
-    if found.card is not None and session.get(REMEMBERED) != found.card.call_id:
-        session[REMEMBERED] = found.card.call_id
-    return found
+def _panels(desk: Desk, mine: Mine, form: WrapUp | None = None) -> dict[str, Any]:
+    """Every panel of the console, as the page first shows it and as each poll sends it."""
+    return {
+        "state": desk.state,
+        "state_html": panels.state_html(desk),
+        "card": None
+        if desk.card is None
+        else {
+            "call_id": desk.card.call_id,
+            "stage": desk.card.stage,
+        },
+        "card_html": panels.card_html(desk.card),
+        "queue_html": panels.queue_html(desk, mine.languages),
+        "busy": _busy(desk),
+        "on_call": desk.card is not None and desk.card.stage == "connected",
+        "wrapups": _wrapups(desk, mine, form),
+        "wrap_up_left": desk.card.wrap_up_left if desk.card else None,
+    }
 
 
 @bp.get("/")
@@ -132,28 +115,14 @@ def index() -> ResponseReturnValue:
 
 def _page(form: WrapUp | None = None, status: int = 200) -> ResponseReturnValue:
     user, _counselor = _me()
-    desk = _desk()
-    zone, shifts = _my_shifts(user)
-    wrap_call = form.call_id if form else (desk.card.call_id if desk.card else "")
-    at = dt.datetime.now(zone)
+    mine = _mine(user)
+    shown = _panels(_desk(), mine, form)
     return (
         render_template(
             "console/index.html",
-            desk=desk,
-            state_label=STATES.get(desk.state or "", _("Not on the roster yet")),
-            card_html=_card_html(desk.card),
-            show_wrap_up=form is not None or (desk.card is not None and desk.card.stage == "ended"),
-            form=form or WrapUp(call_id=wrap_call),
-            wrap_call=wrap_call,
-            errors={k: ERRORS.get(v, v) for k, v in (form.errors if form else {}).items()},
-            dispositions=DISPOSITION_NAMES,
-            risks=RISK_NAMES,
-            zone=str(zone),
-            default_earliest=(at + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-            default_latest=(at + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
-            local_value=lambda v: v.astimezone(zone).strftime("%Y-%m-%dT%H:%M") if v else "",
-            notes_enabled=runtime().rules.retention.notes_enabled,
-            shifts=[shift_label(s) for s in shifts],
+            **shown,
+            always_on_call=mine.always_on_call,
+            shifts=[shift_label(s) for s in mine.shifts],
         ),
         status,
     )
@@ -162,15 +131,10 @@ def _page(form: WrapUp | None = None, status: int = 200) -> ResponseReturnValue:
 @bp.get("/state.json")
 @login_required("counselor")
 def state() -> ResponseReturnValue:
-    desk = _desk()
-    card = desk.card
-    return {
-        "state": desk.state,
-        "state_label": str(STATES.get(desk.state or "", _("Not on the roster yet"))),
-        "card": None if card is None else {"call_id": card.call_id, "stage": card.stage},
-        "card_html": _card_html(card),
-        "wrap_up_left": card.wrap_up_left if card else None,
-    }
+    user, _counselor = _me()
+    shown = _panels(_desk(), _mine(user))
+    shown["state_label"] = panels.state_label(shown["state"])
+    return shown
 
 
 @bp.post("/state")
@@ -210,9 +174,11 @@ def bring_in() -> ResponseReturnValue:
 @bp.post("/wrapup")
 @login_required("counselor")
 def wrap_up() -> ResponseReturnValue:
+    """File one wrap-up onto the call its form names, never onto another."""
     user, counselor_id = _me()
-    zone, _shifts = _my_shifts(user)
-    form = wrapup_form.parse(request.form.to_dict(flat=False), zone=zone, at=_utcnow())
+    mine = _mine(user)
+    form = wrapup_form.parse(request.form.to_dict(flat=False), zone=mine.zone, at=_utcnow())
+    listed = {u.call_id: u for u in _desk().unfiled}
     filed = wrapup_form.file_wrap_up(runtime(), form, counselor_id=counselor_id, actor=user.name)
     if filed.outcome == "invalid":
         flash(_("Some answers are missing or not right; see below."), "error")
@@ -221,21 +187,31 @@ def wrap_up() -> ResponseReturnValue:
         flash(_("Still saving the call, try again in a moment."), "warning")
         return _page(form, 409)
     if filed.outcome == "not_yours":
-        abort(403)
+        flash(_("This wrap-up is for a call that was not yours, so it was not saved."), "error")
+        return _page(None, 403)
+    call = listed.get(form.call_id)
+    label = panels.call_label(call, mine.zone) if call else ""
     if form.follow_up_agreed and form.follow_up_consent and not filed.follow_up_scheduled:
         flash(
             _(
-                "The wrap-up is saved, but no follow-up call was arranged: %(reason)s",
+                "The wrap-up for the call at %(call)s is saved, but no follow-up call was"
+                " arranged: %(reason)s",
+                call=label,
                 reason=_reason(filed.follow_up_reason),
             ),
             "warning",
         )
         return _page(form, 200)
-    session.pop(REMEMBERED, None)
     if filed.follow_up_scheduled:
-        flash(_("Wrap-up saved. The follow-up call is arranged."), "info")
+        flash(
+            _(
+                "Wrap-up saved for the call at %(call)s. The follow-up call is arranged.",
+                call=label,
+            ),
+            "info",
+        )
     else:
-        flash(_("Wrap-up saved."), "info")
+        flash(_("Wrap-up saved for the call at %(call)s.", call=label), "info")
     return redirect(url_for("console.index"))
 
 
@@ -273,17 +249,18 @@ class ShiftTime:
     end: dt.datetime
 
 
-def _my_shifts(user: Account) -> tuple[ZoneInfo, list[ShiftTime]]:
-    """My next shifts in the coming 7 days, in the roster's time zone."""
+def _mine(user: Account) -> Mine:
+    """My roster entry: my zone, languages and next shifts in the coming 7 days."""
     try:
         rows = load_roster(runtime().sessions)
     except SQLAlchemyError:
-        return ZoneInfo("UTC"), []
-    mine = next((r for r in rows if r.counselor_id == user.live_counselor_id), None)
-    if mine is None:
-        return ZoneInfo("UTC"), []
-    zone = ZoneInfo(mine.timezone)
-    return zone, upcoming(mine, dt.datetime.now(zone))
+        rows = []
+    row = next((r for r in rows if r.counselor_id == user.live_counselor_id), None)
+    if row is None:
+        return Mine(ZoneInfo("UTC"), [], False, [])
+    zone = ZoneInfo(row.timezone)
+    shifts = upcoming(row, dt.datetime.now(zone))
+    return Mine(zone, list(row.languages), row.always_on_call, shifts)
 
 
 def shift_label(shift: ShiftTime) -> str:

@@ -88,7 +88,7 @@ KEYWORDS = {
 DOMAINS: dict[str, tuple[str, ...]] = {
     "messages": (
         "auth.py",
-        "console.py",
+        "console*.py",
         "i18n.py",
         "names.py",
         "templates/*.html",

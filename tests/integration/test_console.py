@@ -82,7 +82,9 @@ def test_the_card_follows_the_call_and_never_shows_the_number(app: Flask, desk: 
     assert ended["state"] == "wrap_up" and ended["card"]["stage"] == "ended"
     assert 0 < ended["wrap_up_left"] <= desk.runtime.rules.offer.wrap_up
     page = console.get("/console/").get_data(as_text=True)
-    assert 'id="wrapup"' in page and " hidden" not in page.split('id="wrapup"')[1][:20]
+    listed = page.split('id="wrapup-list"')[1]
+    assert f'data-call="{ended["card"]["call_id"]}"' in listed, "its wrap-up form is listed"
+    assert f'name="call_id" value="{ended["card"]["call_id"]}"' in listed
     for shown in (offered, connected, ended):
         assert "4155550177" not in str(shown) and caller.number not in str(shown)
 
@@ -122,7 +124,7 @@ def test_a_wrap_up_before_the_record_is_written_keeps_the_form(app: Flask, desk:
     record_call(desk.runtime, call_id)
     saved = _file(console, call_id)
     assert saved.status_code == 302
-    assert "Wrap-up saved." in console.get("/console/").get_data(as_text=True)
+    assert "Wrap-up saved for the call at " in console.get("/console/").get_data(as_text=True)
     with desk.runtime.sessions() as session:
         record = session.get(CallRecord, call_id)
         audit = list(session.scalars(select(AuditEvent).where(AuditEvent.actor == "ana")))
@@ -159,7 +161,14 @@ def test_another_counselors_call_cannot_be_wrapped_up(app: Flask, desk: Desk) ->
     call_id = desk.live(caller).call_id
     record_call(desk.runtime, call_id)
     li = signed_in_client(app, desk.runtime, "li", "counselor", counselor="Li")
-    assert _file(li, call_id).status_code == 403
+    refused = _file(li, call_id)
+    assert refused.status_code == 403
+    assert "This wrap-up is for a call that was not yours, so it was not saved." in (
+        refused.get_data(as_text=True)
+    )
+    with desk.runtime.sessions() as session:
+        record = session.get(CallRecord, call_id)
+        assert record is not None and record.disposition is None and record.risk_level is None
 
 
 def test_a_follow_up_with_consent_is_arranged_and_a_withheld_number_is_explained(
