@@ -14,6 +14,11 @@ class WrapUps:
     def start(self, counselor_id: str, until: float) -> None:
         self.redis.zadd(_KEY, {counselor_id: until})
 
+    def until(self, counselor_id: str) -> float | None:
+        """When this counselor's wrap-up ends, if they are in one."""
+        score = self.redis.zscore(_KEY, counselor_id)
+        return float(score) if score is not None else None
+
     def due(self, now: float) -> list[str]:
         return [m.decode() for m in self.redis.zrangebyscore(_KEY, "-inf", now)]
 

@@ -22,6 +22,7 @@ from hotline.live.offers import Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.live.queue_brief import Queued, queued
+from hotline.live.wrapup import WrapUps
 from hotline.records.calls import calls_since
 from hotline.records.models import CallRecord
 from hotline.routing.policy import Rules
@@ -219,9 +220,11 @@ def _card(
     if live.queued_at is not None:
         waited = int((live.connected_at or live.ended_at or now()) - live.queued_at)
     left = None
-    if stage == "ended":
-        ended = live.ended_at or now()
-        left = max(0, int(ended + runtime.rules.offer.wrap_up - now()))
+    if stage == "ended":  # a wrap-up paused for a caller in danger ends later than the rules'
+        ends = WrapUps(runtime.redis).until(live.counselor_id or "")
+        if ends is None:
+            ends = (live.ended_at or now()) + runtime.rules.offer.wrap_up
+        left = max(0, int(ends - now()))
     weekly = _calls_this_week(runtime, live)
     return CallCard(
         call_id=live.call_id,

@@ -17,7 +17,9 @@ from hotline.routing.snapshot import CounselorState
 from hotline.services.dispatch import dispatch
 from hotline.services.records import record_call
 from tests.integration.test_console import _answered_call, _console, _file, _hang_up, _only_ana
-from tests.integration.test_dispatch import Desk
+from tests.integration.test_dispatch import PHONES, Desk
+from tests.integration.test_wrap_up_yields import only_ana_after_a_call
+from tests.support.caller import Caller
 
 
 def _state(console: FlaskClient) -> dict[str, Any]:
@@ -146,3 +148,32 @@ def test_a_match_in_my_language_and_specialty_says_nothing_of_relaxing(
     assert "relaxed-match" not in card and "not one of your" not in card
     page = console.get("/console/").get_data(as_text=True)
     assert not re.search(r'id="bring-in"\s+hidden', page), "on a call: bring someone in"
+
+
+def test_a_wrap_up_kept_for_a_caller_in_danger_stays_listed_and_is_filed_on_its_own_call(
+    app: Flask, desk: Desk
+) -> None:
+    console = _console(app, desk)
+    first = desk.live(only_ana_after_a_call(desk)).call_id  # Ana alone, in wrap-up
+    record_call(desk.runtime, first)
+    danger = desk.caller("9")
+    dispatch(desk.runtime)  # the wrap-up yields to the caller in danger
+    ringing = _state(console)
+    assert ringing["busy"] and ringing["card"]["stage"] == "offered"
+    assert "Imminent danger" in ringing["card_html"]
+    assert [w["call_id"] for w in ringing["wrapups"]] == [first], "kept, not replaced"
+    ana = Caller(desk.client, number=PHONES["Ana"])
+    ana.give(ana.post(desk.offer_path()), "1")
+    assert _state(console)["card"]["stage"] == "connected" and _listed(console) == [first]
+    _hang_up(danger, ana, desk)
+    second = desk.live(danger).call_id
+    record_call(desk.runtime, second)
+    ended = _state(console)
+    assert [w["call_id"] for w in ended["wrapups"]] == [second, first]
+    assert ended["wrap_up_left"] > desk.runtime.rules.offer.wrap_up, "the kept time comes after"
+
+    assert _file(console, first, risk_level="moderate").status_code == 302
+    assert desk.state("Ana") == CounselorState.WRAP_UP
+    assert _file(console, second, risk_level="imminent").status_code == 302
+    assert _record(desk, first)[0] == "moderate" and _record(desk, second)[0] == "imminent"
+    assert desk.state("Ana") == CounselorState.AVAILABLE
