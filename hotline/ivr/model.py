@@ -18,6 +18,8 @@ MESSAGES = (
     "next_in_line",
     "position",
     "wait",
+    "answer_within",
+    "answer_within_one",
     "transfer",
     "callback",
     "callback_offer",

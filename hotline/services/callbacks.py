@@ -92,10 +92,14 @@ def _audit(runtime: Runtime, action: str, actor: str, **detail: object) -> None:
 def may_offer(runtime: Runtime, call: LiveCall, e164: str | None) -> bool:
     """Whether the hold loop offers the callback key now: the caller has waited long enough,
     has a number we can ring, and the window is open (and stays open an hour) where they
-    are. At night the caller keeps waiting or overflows to a person instead: a callback
-    promised for the morning is no help to someone in crisis now."""
+    are, and their tier is one the rules' `callbacks.offer_to` names. At night the caller
+    keeps waiting or overflows to a person instead: a callback promised for the morning is
+    no help to someone in crisis now."""
     if e164 is None or call.stage != "queued" or call.queued_at is None:
         return False
+    own = runtime.rules_for(call.rules_version)
+    if own.tier_for(call.tier or "").name not in own.callbacks.offer_to:
+        return False  # a caller in danger is kept on the line, unless the rules say so
     if now() - call.queued_at < runtime.rules.overflow.callback_offer_after:
         return False
     policy = runtime.rules.callbacks

@@ -30,7 +30,13 @@ from hotline.phone_numbers import coarse_region, e164_of, parse_number, to_e164
 from hotline.privacy import caller_key
 from hotline.records.calls import median_talk_since
 from hotline.records.vault import VaultKeyError
-from hotline.routing.wait import rough_wait_minutes
+from hotline.routing.wait import (
+    SAY_NOTHING,
+    Announcement,
+    CallTimes,
+    announce,
+    expected_wait,
+)
 from hotline.runtime import Runtime
 from hotline.services.callbacks import may_offer, request_from_queue
 from hotline.services.dispatch import enqueue_call, overflow
@@ -290,7 +296,7 @@ class HoldTurn:
     language: str
     number: str | None = None  # for overflow
     position: int | None = None  # place in line, for the hold message
-    wait_minutes: int | None = None  # a rough wait, when one can be given honestly
+    said: Announcement = SAY_NOTHING  # what the hold message may say about time
 
 
 def hold_turn(runtime: Runtime, *, call_id: str | None, call_sid: str) -> HoldTurn:
@@ -313,37 +319,40 @@ def hold_turn(runtime: Runtime, *, call_id: str | None, call_sid: str) -> HoldTu
         call = store.get(call.call_id) or call
     if call.stage == "overflowed":
         return HoldTurn("overflow", call, language, rules.overflow_number(language))
-    position = LiveQueue(runtime.redis).position(call.call_id, rules.tier_order)
-    wait = _rough_wait(runtime, language, position) if position else None
-    return HoldTurn("hold", call, language, position=position, wait_minutes=wait)
+    queue = LiveQueue(runtime.redis)
+    position = queue.position(call.call_id, rules.tier_order)
+    said = _time_to_say(runtime, call.call_id) if position else SAY_NOTHING
+    return HoldTurn("hold", call, language, position=position, said=said)
 
 
-_ON_CALL = ("available", "ringing", "on_call", "wrap_up")
-_HANDLE: dict[int, tuple[float, float]] = {}  # per runtime: (seconds, until), every 10 min
+_HANDLE: dict[int, tuple[float, float]] = {}  # per runtime: (talk seconds, until), every 10 min
 DEFAULT_TALK = 20 * 60  # seconds, until the day's records say otherwise
 
 
-def _rough_wait(runtime: Runtime, language: str, position: int) -> int | None:
-    """From live state: counselors on call who speak the caller's language, and how long
-    a call takes (today's median talk time in the records, plus the rules' wrap-up)."""
+def _time_to_say(runtime: Runtime, call_id: str) -> Announcement:
+    """From live state (the queue, the counselors, their wrap-ups) and the records (talk
+    time): see routing.wait. A caller being rung for right now hears nothing of time."""
+    queue = LiveQueue(runtime.redis)
+    me = queue.get(call_id)
+    if me is None or queue.is_offered(call_id):
+        return SAY_NOTHING
+    rules = runtime.rules_for(me.rules_version)
+    moment = now()
+    times = CallTimes(talk=_talk_seconds(runtime), wrap_up=rules.offer.wrap_up)
+    counselors = Presence(runtime.redis).all()
+    seconds = expected_wait(moment, me, queue.waiting(), counselors, rules, times)
+    return announce(moment, me, rules, seconds)
 
-    able = [
-        c
-        for c in Presence(runtime.redis).all()
-        if c.state.value in _ON_CALL and language in c.languages
-    ]
-    free = any(c.state.value == "available" for c in able)
-    return rough_wait_minutes(position, len(able), free, _handle_seconds(runtime))
 
-
-def _handle_seconds(runtime: Runtime) -> float:
+def _talk_seconds(runtime: Runtime) -> float:
+    """Today's median talk time in the records (looked up every 10 minutes at most)."""
     moment = now()
     seconds, until = _HANDLE.get(id(runtime), (0.0, 0.0))
     if moment >= until:
         talk: float | None = None
         with contextlib.suppress(SQLAlchemyError):  # the database down: the default
             talk = median_talk_since(runtime.sessions, moment - 24 * 3600)
-        seconds = (talk or DEFAULT_TALK) + runtime.rules.offer.wrap_up
+        seconds = talk or DEFAULT_TALK
         _HANDLE[id(runtime)] = (seconds, moment + 600)
     return seconds
 
@@ -398,11 +407,11 @@ def fill(prompts: tuple[Prompt, ...], **values: object) -> tuple[Prompt, ...]:
 
 
 def hold_words(
-    script: Script, language: str, position: int | None, wait_minutes: int | None = None
+    script: Script, language: str, position: int | None, said: Announcement = SAY_NOTHING
 ) -> tuple[Prompt, ...]:
-    """'You are still in line', where they stand, and a rough wait when one can be given
-    honestly (see routing.wait: never when a counselor is free, nobody could take them,
-    or it would pass an hour)."""
+    """'You are still in line', where they stand, and what is true about time (see
+    routing.wait): an estimated wait that comes before their overflow, or when a person
+    will answer (to a caller in danger only that), or nothing."""
     words = script.message(language, "hold")
     if position is None:
         return words
@@ -410,6 +419,10 @@ def hold_words(
         words += script.message(language, "next_in_line")
     else:
         words += fill(script.message(language, "position"), position=position)
-    if wait_minutes is None:
-        return words
-    return words + fill(script.message(language, "wait"), minutes=wait_minutes)
+    if said.within == 1:
+        return words + script.message(language, "answer_within_one")
+    if said.within is not None:
+        return words + fill(script.message(language, "answer_within"), minutes=said.within)
+    if said.minutes is not None:
+        return words + fill(script.message(language, "wait"), minutes=said.minutes)
+    return words

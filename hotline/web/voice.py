@@ -116,7 +116,7 @@ def hold() -> Response:
     asked = calls.ask_callback(runtime, turn.call, choice) if pressed else "not_now"
     if asked == "arranged":
         return _twiml(twiml.farewell(script.message(turn.language, "callback_confirm")))
-    words = calls.hold_words(script, turn.language, turn.position, turn.wait_minutes)
+    words = calls.hold_words(script, turn.language, turn.position, turn.said)
     if asked == "failed":  # told the truth, in their place; not offered again this turn
         failed = script.message(turn.language, "callback_failed")
         return _twiml(twiml.hold(failed + words, here))

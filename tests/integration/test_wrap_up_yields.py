@@ -10,8 +10,8 @@ from hotline.live.presence import Presence
 from hotline.live.wrapup import WrapUps
 from hotline.routing.snapshot import CounselorState
 from hotline.services.dispatch import dispatch
-from tests.integration.test_dispatch import PHONES, Desk
 from tests.support.caller import Caller, said
+from tests.support.desk import PHONES, Desk
 
 WRAP_UP = CounselorState.WRAP_UP
 
