@@ -141,22 +141,37 @@ class Runtime:
         return self.rules.overflow_number(None)
 
 
-def build_runtime(settings: Settings, *, rules: Rules | None = None) -> Runtime:
-    """Load the rules and scripts (refusing invalid files, with their lines); make clients."""
+def build_runtime(
+    settings: Settings,
+    *,
+    rules: Rules | None = None,
+    script: Script | None = None,
+    engine: Engine | None = None,
+    redis_client: redis.Redis | None = None,
+    telephony: Telephony | None = None,
+    jobs: JobQueue | None = None,
+) -> Runtime:
+    """Load the rules and scripts (refusing invalid files, with their lines); make clients.
+
+    The keyword overrides are what a caller brings instead of the settings' own: the
+    unit tests bring the rules and scripts parsed once, an in-memory database and Redis,
+    the telephony fake and an inline job queue.
+    """
     with open(settings.routing_rules, encoding="utf-8") as handle:
         rules_text = handle.read()
     rules = rules or parse_rules(rules_text, str(settings.routing_rules))
     audio_base = audio_url(settings)
-    script = load_scripts(
-        settings.ivr_scripts,
-        languages=rules.languages.keys(),
-        topics=rules.specialties.keys(),
-        tiers=rules.tiers.keys(),
-        audio_base=audio_base,
-    )
-    engine = make_engine(settings.database_url)
+    if script is None:
+        script = load_scripts(
+            settings.ivr_scripts,
+            languages=rules.languages.keys(),
+            topics=rules.specialties.keys(),
+            tiers=rules.tiers.keys(),
+            audio_base=audio_base,
+        )
+    engine = engine if engine is not None else make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    client = connect(settings)
+    client = redis_client if redis_client is not None else connect(settings)
     book, scripts = RuleBook(rules), ScriptBook(script)
     watch = RedisWatch()
     in_force = InForce(
@@ -180,9 +195,9 @@ def build_runtime(settings: Settings, *, rules: Rules | None = None) -> Runtime:
         redis=client,
         book=book,
         scripts=scripts,
-        telephony=TwilioTelephony(settings),
+        telephony=telephony if telephony is not None else TwilioTelephony(settings),
         in_force=in_force,
-        jobs=RQJobQueue(client),
+        jobs=jobs if jobs is not None else RQJobQueue(client),
         redis_watch=watch,
     )
 
