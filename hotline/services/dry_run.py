@@ -93,16 +93,10 @@ def learnt_scenario(
     return scenario, Learnt(len(rows), rows[0][0].date(), rows[-1][0].date())
 
 
-def simulate_edit(
-    runtime: Runtime, proposed_text: str, *, days: int = 7, now: dt.datetime | None = None
-) -> tuple[Comparison, Learnt | None]:
-    """The what-if simulation (hotline/whatif) of the rules in force and a proposed text,
-    on the same simulated callers (learnt from the records when there are enough, see
-    learnt_scenario) and the roster's shifts, for the editor. A week takes well under a
-    second; InvalidFile if the proposed text is refused."""
-
+def roster_in_force(runtime: Runtime) -> Roster:
+    """The roster in the database, as the what-if takes it."""
     rows = load_roster(runtime.sessions)
-    roster = Roster(
+    return Roster(
         rows[0].timezone if rows else "UTC",
         tuple(
             CounselorEntry(
@@ -111,6 +105,17 @@ def simulate_edit(
             for r in rows
         ),
     )
+
+
+def simulate_edit(
+    runtime: Runtime, proposed_text: str, *, days: int = 7, now: dt.datetime | None = None
+) -> tuple[Comparison, Learnt | None]:
+    """The what-if simulation (hotline/whatif) of the rules in force and a proposed text,
+    on the same simulated callers (learnt from the records when there are enough, see
+    learnt_scenario) and the roster's shifts, for the editor. A week takes well under a
+    second; InvalidFile if the proposed text is refused."""
+
+    roster = roster_in_force(runtime)
     current = publishing.in_force(runtime, versions.RULES).text
     moment = now or dt.datetime.now(dt.UTC)
     learnt = learnt_scenario(

@@ -12,6 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from hotline.records.models import CallRecord
+from hotline.records.roster import save_roster
+from hotline.roster import parse_roster
 from hotline.runtime import Runtime
 from hotline.services import publishing, versions
 from tests.conftest import ROOT
@@ -128,3 +130,25 @@ def test_a_counselor_is_added_with_a_checked_phone_and_shifts(app: Flask, runtim
     assert "tue 04:00-02:00" in shifts
     grid = sam.get("/supervisor/coverage").get_data(as_text=True)
     assert 'id="coverage-zh"' in grid
+
+
+def test_the_coverage_page_advises_staffing_beside_the_roster(app: Flask, runtime: Runtime) -> None:
+    """The supervisor asks for advice: each hour shows the counselors on shift and those
+    advised, the page says whether the advised staffing meets the target, and which second
+    language would help most where the roster is short."""
+    roster = parse_roster(
+        (ROOT / "demo" / "roster.yaml").read_text(),
+        "roster.yaml",
+        languages=runtime.rules.languages.keys(),
+        specialties=runtime.rules.specialties.keys(),
+    )
+    save_roster(runtime.sessions, roster, actor="test")
+    sam = signed_in_client(app, runtime, "sam", "supervisor")
+    plain = sam.get("/supervisor/coverage").get_data(as_text=True)
+    assert "data-advised" not in plain, "advice only when asked: it takes seconds"
+    page = sam.get("/supervisor/coverage?advise=1").get_data(as_text=True)
+    assert 'id="staffing-advice"' in page and 'id="advice-verdict"' in page
+    cells = re.findall(r'data-count="(\d+)" data-advised="(\d+)"', page)
+    assert len(cells) == 7 * 24 * len(runtime.rules.languages)
+    assert any(int(have) < int(advised) for have, advised in cells), "the demo roster is short"
+    assert 'id="cross-training"' in page

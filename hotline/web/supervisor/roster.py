@@ -14,6 +14,7 @@ from hotline.services import coverage as coverage_service
 from hotline.services import roster_edit
 from hotline.services.presence import sync_roster
 from hotline.services.roster_edit import CounselorForm, FormErrors
+from hotline.services.staffing_advice import staffing_advice
 from hotline.web.auth import current_user, login_required, runtime
 from hotline.web.supervisor.blueprint import bp
 
@@ -37,6 +38,7 @@ def coverage() -> ResponseReturnValue:
         if not days or days[-1]["date"] != slot.start.date():
             days.append({"date": slot.start.date(), "hours": {}})
         days[-1]["hours"][slot.start.hour] = slot
+    advice = staffing_advice(rt) if request.args.get("advise") == "1" else None
     return render_template(
         "supervisor/coverage.html",
         grid=grid,
@@ -44,6 +46,7 @@ def coverage() -> ResponseReturnValue:
         rules=rules,
         specialty=specialty,
         specialties=[s for s in rules.specialties if s in grid.specialties],
+        advice=advice,
     )
 
 
