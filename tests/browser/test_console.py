@@ -22,12 +22,12 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 @pytest.fixture
 def docs_shot(screenshot: Shot) -> Shot:
-    """As `screenshot`; with HOTLINE_DOCS_SCREENSHOTS=1 also saved as
+    """As `screenshot`; with HOTLINE_DOC_SCREENSHOTS=1 also saved as
     docs/screenshots/console-<label>.png (how the committed screenshots are made)."""
 
     def save(page: Page, label: str) -> Path:
         path = screenshot(page, label)
-        if os.environ.get("HOTLINE_DOCS_SCREENSHOTS") == "1":
+        if os.environ.get("HOTLINE_DOC_SCREENSHOTS") == "1":
             DOCS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(DOCS / f"console-{label}.png"), full_page=True)
         return path
