@@ -4,15 +4,20 @@ the dispatch desk's counselors go on call."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 from hotline.live.calls import CallStore, LiveCall, now
 from hotline.live.presence import Presence
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
+from hotline.services.callbacks import FollowUp, agree_follow_up
 from hotline.services.calls import answer, respond
+from hotline.services.dispatch import accept, dispatch
 from hotline.services.presence import sync_roster
+from hotline.services.status import caller_leg_status, counselor_leg_status
 from hotline.telephony.client import FakeTelephony
 from tests.support.desk import PHONES, ROSTER, save_test_roster
 
@@ -20,6 +25,8 @@ ENGLISH_SUICIDE = ("1", "1")  # tier urgent
 MANDARIN_SUICIDE = ("2", "1")  # tier urgent
 ENGLISH_RELATIONSHIPS = ("1", "3")  # tier standard
 DANGER = ("9",)  # tier imminent
+LA = ZoneInfo("America/Los_Angeles")
+LA_NUMBER = "+14155550341"  # a caller in Los Angeles
 
 
 def desk_on_call(runtime: Runtime) -> dict[str, str]:
@@ -76,3 +83,56 @@ def offer_in(phone: FakeTelephony, index: int = -1) -> str:
     """The offer id in the whisper URL of a counselor's ring."""
     query = parse_qs(urlsplit(str(phone.calls[index]["url"])).query)
     return query["offer"][0]
+
+
+def talking(runtime: Runtime, phone: FakeTelephony, number: str, *keys: str) -> LiveCall:
+    """A caller put through to the counselor the dispatch picks (who accepts at once);
+    Twilio's log of the call knows the caller's number, as it does for a real call."""
+    call = call_in(runtime, number, *keys)
+    dispatch(runtime)
+    bridged = accept(runtime, offer_in(phone))
+    assert bridged is not None and bridged.call_id == call.call_id
+    phone.numbers[call.call_sid] = number
+    return bridged
+
+
+def hang_up(runtime: Runtime, phone: FakeTelephony, call: LiveCall) -> None:
+    """Both legs end, as their status callbacks say: the record is written and the
+    counselor goes to wrap-up."""
+    caller_leg_status(runtime, call_sid=call.call_sid, status="completed", sequence="9")
+    ring = next(c for c in phone.calls if c["sid"] == call.counselor_leg)
+    query = parse_qs(urlsplit(str(ring["status_callback"])).query)
+    counselor_leg_status(
+        runtime,
+        offer_id=query["offer"][0],
+        counselor_id=query["counselor"][0],
+        status="completed",
+        call_id=call.call_id,
+    )
+
+
+def next_3am_in_la() -> dt.datetime:
+    """Tomorrow 03:00 in Los Angeles: outside the callback window there."""
+    local = dt.datetime.now(LA).replace(hour=3, minute=0, second=0, microsecond=0)
+    return local + dt.timedelta(days=1)
+
+
+def agree(
+    runtime: Runtime,
+    call_id: str,
+    counselor_id: str,
+    earliest: dt.datetime,
+    *,
+    latest: dt.datetime | None = None,
+    urgent: bool = False,
+) -> FollowUp:
+    """The counselor agrees a follow-up with the caller at wrap-up."""
+    return agree_follow_up(
+        runtime,
+        call_id=call_id,
+        counselor_id=counselor_id,
+        earliest=earliest,
+        latest=latest,
+        urgent=urgent,
+        actor="counselor:test",
+    )
