@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,6 +25,7 @@ from hotline.services import console_desk, supervise, wrapup_form
 from hotline.services.console_desk import Desk
 from hotline.services.wrapup_form import WrapUp
 from hotline.web import console_panels as panels
+from hotline.web import dates
 from hotline.web.auth import NavItem, current_user, login_required, runtime
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -101,6 +100,11 @@ def _panels(desk: Desk, mine: Mine, form: WrapUp | None = None) -> dict[str, Any
         "on_call": desk.card is not None and desk.card.stage == "connected",
         "wrapups": _wrapups(desk, mine, form),
         "wrap_up_left": desk.card.wrap_up_left if desk.card else None,
+        "shifts_html": render_template(
+            "console/_shifts.html",
+            always_on_call=mine.always_on_call,
+            shifts=[shift_label(s) for s in mine.shifts],
+        ),
     }
 
 
@@ -117,15 +121,7 @@ def _page(form: WrapUp | None = None, status: int = 200) -> ResponseReturnValue:
     user, _counselor = _me()
     mine = _mine(user)
     shown = _panels(_desk(), mine, form)
-    return (
-        render_template(
-            "console/index.html",
-            **shown,
-            always_on_call=mine.always_on_call,
-            shifts=[shift_label(s) for s in mine.shifts],
-        ),
-        status,
-    )
+    return render_template("console/index.html", **shown), status
 
 
 @bp.get("/state.json")
@@ -264,11 +260,8 @@ def _mine(user: Account) -> Mine:
 
 
 def shift_label(shift: ShiftTime) -> str:
-    """ "Tue 24 Nov, 22:00 – 06:00" in the user's language, in the roster's time zone."""
-    locale = get_locale() or "en"
-    zone = shift.start.tzinfo
-    start = format_datetime(shift.start, "EEE d MMM, HH:mm", tzinfo=zone, locale=locale)
-    return f"{start} – {format_datetime(shift.end, 'HH:mm', tzinfo=zone, locale=locale)}"
+    """ "Tue, Nov 24, 22:00 – 06:00" ("11月24日周二 22:00 – 06:00"), in the roster's zone."""
+    return dates.span(shift.start, shift.end, shift.start.tzinfo)
 
 
 def upcoming(row: RosterRow, at: dt.datetime, limit: int = 5) -> list[ShiftTime]:

@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from babel.dates import format_datetime
 from flask import render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -16,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from hotline.services.console_desk import CallCard, Desk, Unfiled
 from hotline.services.whisper import WORDS
 from hotline.services.wrapup_form import DISPOSITIONS, RISK_LEVELS, WrapUp
+from hotline.web import dates
 
 STATES = {
     "available": _l("Available"),
@@ -86,7 +86,7 @@ def ordinal(n: int) -> str:
 
 def clock(at: dt.datetime, zone: dt.tzinfo) -> str:
     """A call's time of day in the roster's zone, e.g. "02:14"."""
-    return format_datetime(at, "HH:mm", tzinfo=zone, locale=get_locale() or "en")
+    return dates.shown(at, dates.TIME, zone)
 
 
 def card_html(card: CallCard | None) -> str:

@@ -133,6 +133,7 @@ def test_one_console_across_two_calls_files_each_wrap_up_on_its_own_call(
     expect(card).to_have_text("Call ended", timeout=40_000)
     expect(forms).to_have_count(1)
     first = forms.first.get_attribute("data-call")
+    forms.first.locator("input[name=risk_level][value=moderate]").check()  # begun, not filed
     page.click("#go-available")  # back to calls before filing: the wrap-up waits
     expect(state).to_have_text("Available")
     expect(forms).to_have_count(1)
@@ -161,8 +162,9 @@ def test_one_console_across_two_calls_files_each_wrap_up_on_its_own_call(
     left = forms.first
     expect(left).to_have_attribute("data-call", first or "")
     expect(left.locator("form")).to_be_visible()  # the next unfiled one opens by itself
+    moderate = left.locator("input[name=risk_level][value=moderate]")
+    expect(moderate).to_be_checked()  # what was begun on it survived two reloads
     left.locator("input[name=disposition][value=support_given]").check()
-    left.locator("input[name=risk_level][value=moderate]").check()
     _file(page, left, "button[value=stay]")
     expect(page.locator(".flash").first).to_contain_text("Wrap-up saved for the call at")
     expect(forms).to_have_count(0)

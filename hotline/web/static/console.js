@@ -1,6 +1,8 @@
 /* The console keeps itself current from one source, /console/state.json, every 2 seconds:
-   state, call card, queue, "bring someone in" and the wrap-ups, each form for its own call.
-   A form already on the page is never replaced, so answers being typed are kept. */
+   state, call card, queue, "bring someone in", the wrap-ups (each form for its own call) and
+   the shifts. A form already on the page is never replaced, so answers being typed are kept;
+   they are also kept in this tab's sessionStorage by call id (never the note), so filing one
+   wrap-up, which reloads the page, does not lose what was ticked on another. */
 "use strict";
 
 (function () {
@@ -9,6 +11,7 @@
     state_html: document.getElementById("my-state"),
     card_html: document.getElementById("card-slot"),
     queue_html: document.getElementById("queue"),
+    shifts_html: document.getElementById("shifts"),
   };
   const bringIn = document.getElementById("bring-in");
   const wrapups = document.getElementById("wrapups");
@@ -31,6 +34,53 @@
     timer.textContent = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
   }
 
+  const DRAFT = "hotline-wrapup:";
+
+  function kept(el) {
+    return el.name && el.type !== "hidden" && el.type !== "submit" && el.name !== "note";
+  }
+
+  function saveDraft(details) {
+    const answers = [];
+    for (const el of details.querySelector("form").elements) {
+      if (!kept(el)) { continue; }
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (el.checked) { answers.push([el.name, el.value]); }
+      } else {
+        answers.push([el.name, el.value]);
+      }
+    }
+    sessionStorage.setItem(DRAFT + details.dataset.call, JSON.stringify(answers));
+  }
+
+  function restoreDraft(details) {
+    const raw = sessionStorage.getItem(DRAFT + details.dataset.call);
+    if (!raw) { return; }
+    const answers = JSON.parse(raw);
+    for (const el of details.querySelector("form").elements) {
+      if (!kept(el)) { continue; }
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = answers.some(([n, v]) => n === el.name && v === el.value);
+      } else {
+        const found = answers.find(([n]) => n === el.name);
+        if (found) { el.value = found[1]; }
+      }
+    }
+  }
+
+  function forgetFiled() {
+    const listed = new Set(forms().map((d) => DRAFT + d.dataset.call));
+    for (let i = sessionStorage.length - 1; i >= 0; i -= 1) {
+      const key = sessionStorage.key(i);
+      if (key && key.startsWith(DRAFT) && !listed.has(key)) { sessionStorage.removeItem(key); }
+    }
+  }
+
+  function remember(event) {
+    const details = event.target.closest("details[data-call]");
+    if (details) { saveDraft(details); }
+  }
+
   function openNewest() {
     const all = forms();
     if (all.length && !all.some((d) => d.open)) { all[0].open = true; }
@@ -39,7 +89,9 @@
   function placeWrapUps(items) {
     const have = new Map(forms().map((d) => [d.dataset.call, d]));
     const wanted = new Set(items.map((i) => i.call_id));
-    for (const [call, node] of have) { if (!wanted.has(call)) { node.remove(); } }
+    for (const [call, node] of have) {
+      if (!wanted.has(call)) { node.remove(); sessionStorage.removeItem(DRAFT + call); }
+    }
     let added = false;
     for (const item of items) {
       let node = have.get(item.call_id);
@@ -82,6 +134,10 @@
     showTimer();
   }
 
+  for (const details of forms()) { restoreDraft(details); }
+  forgetFiled();
+  list.addEventListener("change", remember);
+  list.addEventListener("input", remember);
   if (!busy) { openNewest(); }
   const first = timerOf();
   left = first && first.dataset.left !== "" ? Number(first.dataset.left) : null;
