@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -228,10 +229,10 @@ def _service(
     runtime: Runtime, rows: Sequence[Row], starts: Sequence[dt.datetime]
 ) -> tuple[HourService, ...]:
     targets = _targets(runtime)
-    bounds = [s.astimezone(dt.UTC) for s in starts]
+    slots = _Buckets(starts, dt.timedelta(hours=1))
     buckets: dict[int, list[Row]] = {}
     for row in rows:
-        index = _bucket(bounds, dt.timedelta(hours=1), row.at)
+        index = slots.index(row.at)
         if index is not None:
             buckets.setdefault(index, []).append(row)
     return tuple(
@@ -247,9 +248,9 @@ def _series(
 ) -> Series:
     calls: Counter[int] = Counter()
     answered: Counter[int] = Counter()
-    bounds = [s.astimezone(dt.UTC) for s in starts]
+    slots = _Buckets(starts, width)
     for row in rows:
-        index = _bucket(bounds, width, row.at)
+        index = slots.index(row.at)
         if index is None:
             continue
         calls[index] += 1
@@ -265,10 +266,16 @@ def _series(
     )
 
 
-def _bucket(bounds: Sequence[dt.datetime], width: dt.timedelta, at: dt.datetime) -> int | None:
-    # Days are not always 24 h long (DST): compare with each bucket's own start.
-    for i in range(len(bounds) - 1, -1, -1):
-        if at >= bounds[i]:
-            end = bounds[i + 1] if i + 1 < len(bounds) else bounds[i] + width
-            return i if at < end else None
-    return None
+class _Buckets:
+    """Which of consecutive buckets a moment falls in: a binary search over their starts
+    (a poll buckets a week of records three ways). Days are not always 24 h long (DST):
+    each bucket ends where the next one starts."""
+
+    def __init__(self, starts: Sequence[dt.datetime], width: dt.timedelta) -> None:
+        self.starts = [s.timestamp() for s in starts]
+        self.end = (starts[-1] + width).timestamp() if starts else 0.0
+
+    def index(self, at: dt.datetime) -> int | None:
+        moment = at.timestamp()
+        i = bisect_right(self.starts, moment) - 1
+        return i if i >= 0 and moment < self.end else None
