@@ -84,6 +84,14 @@ def test_a_call_comes_and_goes_on_an_open_dashboard(server: Server, page: Page) 
     assert page.evaluate("window.openedOnce") is True, "the page was never reloaded"
     assert call.outcome == "answered"
 
+    # The feed cannot be reached: the page says its figures are as of the time shown.
+    stale = page.locator("#stale")
+    expect(stale).to_be_hidden()
+    page.route("**/supervisor/live.json", lambda route: route.abort())
+    expect(stale).to_be_visible(timeout=10_000)
+    page.unroute("**/supervisor/live.json")
+    expect(stale).to_be_hidden(timeout=10_000)
+
 
 def _week_of_records(server: Server) -> None:
     """A week of made-up anonymous records, so the charts have bars to show."""
