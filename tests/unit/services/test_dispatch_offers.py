@@ -7,7 +7,8 @@ from hotline.live.offers import Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.routing.snapshot import CounselorState
-from hotline.services.dispatch import dispatch, whisper_for
+from hotline.services.dispatch import dispatch, missed, whisper_for
+from hotline.services.status import counselor_leg_status
 from tests.support.memory import Memory
 from tests.support.service_calls import (
     DANGER,
@@ -69,3 +70,40 @@ def test_a_caller_in_danger_is_offered_before_one_who_waited_longer(
     offer = Offers(runtime.redis).for_counselor(on_call["Ana"])
     assert offer is not None and offer.call_id == danger.call_id
     assert LiveQueue(runtime.redis).get(calm.call_id) is not None, "the other still waits"
+
+
+def test_a_counselor_who_does_not_answer_is_passed_over_and_the_caller_keeps_their_place(
+    memory: Memory, on_call: dict[str, str]
+) -> None:
+    runtime = memory.runtime
+    call = call_in(runtime, "+14155550316", *ENGLISH_SUICIDE)
+    entered = LiveQueue(runtime.redis).get(call.call_id)
+    memory.jobs.drain()
+    assert rung(memory.phone) == ["Ana"]
+    offer = offer_in(memory.phone)
+    counselor_leg_status(runtime, offer_id=offer, counselor_id=on_call["Ana"], status="no-answer")
+    assert state_of(runtime, on_call["Ana"]) == CounselorState.AVAILABLE, "one miss: still on"
+    assert memory.jobs.names() == ["dispatch"]
+    memory.jobs.drain()
+    assert rung(memory.phone) == ["Ana", "Li"], "the next counselor who can take the call"
+    waiting = LiveQueue(runtime.redis).get(call.call_id)
+    assert waiting is not None and entered is not None
+    assert waiting.entered_at == entered.entered_at, "the caller kept their place"
+
+
+def test_a_counselor_who_misses_too_many_offers_is_set_away(
+    memory: Memory, on_call: dict[str, str]
+) -> None:
+    runtime = memory.runtime
+    for name in ("Li", "Zhang"):
+        Presence(runtime.redis).set_state(on_call[name], CounselorState.AWAY, 0, force=True)
+    call_in(runtime, "+14155550317", *ENGLISH_SUICIDE)
+    for _ in range(runtime.rules.offer.max_no_answer):
+        memory.jobs.drain()
+        pending = Offers(runtime.redis).get(offer_in(memory.phone))
+        assert pending is not None and pending.counselor_id == on_call["Ana"]
+        missed(runtime, pending)  # she pressed another key, or never picked up
+        runtime.jobs.enqueue("dispatch")
+    assert state_of(runtime, on_call["Ana"]) == CounselorState.AWAY
+    memory.jobs.drain()
+    assert len(memory.phone.calls) == runtime.rules.offer.max_no_answer, "not rung again"
