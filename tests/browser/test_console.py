@@ -220,3 +220,29 @@ def test_the_console_in_chinese_through_a_call(
     docs_shot(page, "wrap-up-zh")
     _file(page, wrapup, "button[value=available]")
     expect(page.locator(".flash").first).to_contain_text("那通电话的通话小结已保存")
+
+
+def test_a_relaxed_match_says_so_on_the_card(
+    server: Server, make_page: Callable[..., Page], docs_shot: Shot
+) -> None:
+    for name in ("li", "zhang"):  # the Mandarin speakers take a break: only Ana is on
+        other = make_page()
+        sign_in(other, server, name)
+        label = other.locator("#state-label")
+        expect(label).to_have_attribute("data-state", "available", timeout=30_000)
+        other.click("#go-away")
+        expect(label).to_have_attribute("data-state", "away")
+    page = make_page()
+    sign_in(page, server, "ana")  # English; suicide and youth
+    expect(page.locator("#state-label")).to_have_text("Available", timeout=30_000)
+    server.sim.add_phone(Phone(ANA, accept_key="1", answer_after=16, hang_up_after=8))
+    server.sim.place_call(Caller(CALLER, digits=["3", "2"]))  # Cantonese, domestic violence
+
+    card = page.locator("#call-card")
+    expect(card.locator("h2")).to_have_text("A call is ringing your phone", timeout=30_000)
+    relaxed = card.locator("#relaxed-match")
+    expect(relaxed).to_contain_text("the caller chose Cantonese, which is not one of your")
+    expect(relaxed).to_contain_text("Their topic is not one of your specialties.")
+    expect(card.locator(".language")).to_have_text("Cantonese")
+    expect(card.locator(".waited")).to_have_text(re.compile(r"^\d+:\d\d \(target 3:00\)$"))
+    docs_shot(page, "relaxed-en")
