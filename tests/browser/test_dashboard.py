@@ -67,6 +67,12 @@ def test_a_call_comes_and_goes_on_an_open_dashboard(server: Server, page: Page) 
     expect(row.locator("td").nth(3)).to_have_text("Ana")
     for mode in ("Listen", "Coach", "Barge"):
         expect(row.get_by_role("button", name=mode)).to_be_visible()
+    # Polls move the talking time on and leave the buttons where they are (never swapped
+    # out from under a supervisor's pointer).
+    listen = row.get_by_role("button", name="Listen").element_handle()
+    talking = row.locator("td").nth(4)
+    expect(talking).not_to_have_text(talking.inner_text())
+    assert listen.evaluate("button => button.isConnected")
     expect(waiting).to_have_text("0")
     expect(page.locator('[data-state="on_call"]')).to_have_text("1")
 
@@ -141,6 +147,7 @@ def test_a_caller_in_danger_waiting_turns_the_header_red(
         timeout=40_000,
     )
     expect(header).to_have_class(re.compile(r"\balarm\b"))
+    expect(page).to_have_title(re.compile(r"^A caller in danger has waited"))  # on its tab too
     red = page.locator(".topbar").evaluate("e => getComputedStyle(e).backgroundColor")
     assert red != calm, "the page's top bar turns red too"
     imminent = page.locator('#live tr[data-tier="imminent"]')
@@ -159,6 +166,7 @@ def test_a_caller_in_danger_waiting_turns_the_header_red(
     # The caller's patience runs out: the header is calm again, today counts the hang-up.
     expect(header).not_to_have_class(re.compile(r"\balarm\b"), timeout=40_000)
     expect(page.locator("#alarm")).to_have_count(0)
+    expect(page).to_have_title("总览 · 热线")
     expect(
         page.locator('#today tr[data-today="imminent"] [data-field="abandonment"]')
     ).not_to_have_text("—")
