@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 
 import redis
+from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.live.calls import CallStore, LiveCall, now
 from hotline.live.offers import Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
+from hotline.records.calls import save_record
 from hotline.runtime import Runtime
 from hotline.services.calls import lost_call
 from hotline.services.dispatch import missed
-from hotline.services.records import record_now
+from hotline.services.records import build_record, record_now
 from hotline.telephony.client import TelephonyError
 
 log = logging.getLogger(__name__)
+
+REDIS_GRACE = 5.0  # seconds a status callback waits for Redis to come back (see _find)
 
 
 ENDED = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
@@ -53,13 +58,7 @@ def caller_leg_status(
 ) -> None:
     """The caller's leg: only its end matters here; duplicates and late arrivals do nothing."""
     store = CallStore(runtime.redis)
-    try:
-        call = store.by_sid(call_sid) if call_sid else None
-    except (redis.RedisError, OSError):
-        runtime.redis_watch.failed()
-        call, reachable = None, False
-    else:
-        reachable = True
+    call, reachable = _find(runtime, store, call_sid)
     if call is None:
         if call_sid and status in ENDED:
             _lost(runtime, call_sid, status, from_number, duration, redis_up=reachable)
@@ -77,6 +76,21 @@ def caller_leg_status(
     store.save(call)
     if ending:
         record_now(runtime, call)
+
+
+def _find(runtime: Runtime, store: CallStore, call_sid: str) -> tuple[LiveCall | None, bool]:
+    """The live call (or None) and whether Redis answered. A Redis that persists comes back
+    from a restart with the call in it within a second or two: the callback (which no
+    caller waits on) asks again for REDIS_GRACE seconds before recording what it can."""
+    deadline = time.monotonic() + REDIS_GRACE
+    while True:
+        try:
+            return (store.by_sid(call_sid) if call_sid else None), True
+        except (redis.RedisError, OSError):
+            runtime.redis_watch.failed()
+            if time.monotonic() >= deadline:
+                return None, False
+            time.sleep(0.25)  # Redis is restarting: another process's event, not ours
 
 
 def _lost(
@@ -108,6 +122,23 @@ def _lost(
     else:
         log.info("call ended in the menus", extra={"call_id": call.call_id})
     record_now(runtime, call)
+
+
+def overflowed_from_the_menus(runtime: Runtime, *, call_sid: str, from_number: str | None) -> None:
+    """A caller in the menus was dialled through to the backup line because Redis could not
+    be reached: the call never had live state, so its record says so now (overflowed), under
+    the id its status callback will look for; that callback then finds it written. Without
+    this, the end of the call could not tell a caller sent on from one who hung up."""
+    if not call_sid:
+        return
+    call = lost_call(runtime, call_sid, from_number, started_at=now())
+    call.stage, call.ended_at = "overflowed", now()
+    try:
+        save_record(runtime.sessions, build_record(call))
+    except SQLAlchemyError:  # the database too: the status callback records it as it can
+        log.warning("overflow record deferred", extra={"call_id": call.call_id})
+        return
+    log.info("call overflowed from the menus", extra={"call_id": call.call_id})
 
 
 def call_ended(runtime: Runtime, call: LiveCall) -> None:

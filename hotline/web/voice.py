@@ -47,6 +47,9 @@ def dialled() -> Response:
     return _twiml(twiml.after_dial(answered, retry, url_for("voice.dialled", then="end")))
 
 
+_MENUS = ("/voice/incoming", "/voice/ivr")  # no live state yet: see calls.answer
+
+
 @bp.errorhandler(Exception)
 def _never_drop(error: Exception) -> Response | HTTPException:
     """Whatever broke, the caller is dialled through to the backup line."""
@@ -63,6 +66,14 @@ def _never_drop(error: Exception) -> Response | HTTPException:
         "webhook failed; caller sent to the backup line",
         extra={"path": request.path, "call_sid": request.form.get("CallSid", "")},
     )
+    if isinstance(error, redis.ConnectionError) and request.path in _MENUS:
+        # Redis unreachable before the caller left the menus: nothing of the call was
+        # written there, and its record says it was sent on to the backup line.
+        status_callbacks.overflowed_from_the_menus(
+            current_app.extensions["hotline"],
+            call_sid=request.form.get("CallSid", ""),
+            from_number=request.form.get("From"),
+        )
     return _backup()
 
 

@@ -1,4 +1,10 @@
-"""Signed random input to every webhook: never a 5xx, always TwiML a caller can follow."""
+"""Signed random input to every webhook: never a 5xx, always TwiML a caller can follow.
+
+Two runs: hypothesis over random forms and query values; and a seeded run over every
+/voice/* route of the app with URL state that is real (taken from the service's own
+answers: call ids, signed menu states, offers), altered or nonsense, which also fails on
+any traceback logged on the way. benchmarks/bench_webhook_fuzz.py runs the second with
+10,000 requests."""
 
 from __future__ import annotations
 
@@ -10,8 +16,10 @@ from hypothesis import strategies as st
 from hotline.runtime import Runtime
 from hotline.telephony.client import FakeTelephony
 from tests.conftest import AUTH_TOKEN, PUBLIC_URL
+from tests.support.desk import Desk
 from tests.support.signing import sign
 from tests.support.twiml import parse
+from tests.support.webhook_fuzz import fuzz
 
 ROUTES = [
     "/voice/incoming",
@@ -71,3 +79,11 @@ def test_no_signed_input_breaks_a_webhook(  # type: ignore[no-untyped-def]
     assert response.status_code == 200, (url, form, response.status_code)
     assert response.mimetype == "text/xml"
     parse(response.get_data(as_text=True))
+
+
+def test_a_seeded_fuzz_of_every_voice_route_with_real_and_altered_url_state(desk: Desk) -> None:
+    tally = fuzz(desk, requests=300, seed=18, token=AUTH_TOKEN, public_url=PUBLIC_URL)
+    assert not tally.failures(), (tally.summary(), tally.failures()[:10])
+    app = desk.client.application  # type: ignore[attr-defined]
+    voice = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/voice/")}
+    assert set(tally.by_route) == voice, "every route was reached"

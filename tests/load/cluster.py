@@ -2,14 +2,15 @@
 schema, web processes behind a balancer, RQ workers and the scheduler, each a real
 process that can be killed or restarted while calls go on.
 
-The Redis server is the cluster's own (a free port, no persistence), never the shared
-one on 6379, so restarting it disturbs no other test run.
+The Redis server is the cluster's own (a free port), never the shared one on 6379, so
+restarting it disturbs no other test run. By default it keeps nothing (a restart comes back
+empty); with `appendonly` it persists as the README's production set-up does (appendonly,
+fsync every second), so a restart comes back with the live state.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from hotline.sim.service import wait_healthy
 from tests.load.balancer import Balancer
 from tests.support import backends
 from tests.support.processes import ROOT, free_port, hotline_env
+from tests.support.redis_server import start_redis_server
 
 REDIS_DB = 9
 
@@ -80,6 +82,7 @@ class Cluster:
     web_ports: list[int] = field(default_factory=list)
     schema: str | None = None
     database_url: str = ""
+    appendonly: bool = False  # Redis persists its data (see restart_redis)
     _redis: subprocess.Popen[bytes] | None = None
     _logs: list[IO[bytes]] = field(default_factory=list)
 
@@ -159,42 +162,25 @@ class Cluster:
     # --- faults -----------------------------------------------------------------------------
 
     def start_redis(self) -> None:
-        log = open(self.var / "redis.log", "ab")  # noqa: SIM115
-        self._logs.append(log)
-        self._redis = subprocess.Popen(
-            [
-                shutil.which("redis-server") or "redis-server",
-                "--port",
-                str(self.redis_port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        self._redis = start_redis_server(
+            self.redis_port,
+            self.var / "redis",
+            appendonly=self.appendonly,
+            log=self.var / "redis.log",
         )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                self.client().ping()
-                return
-            except redis.RedisError:
-                if time.monotonic() > deadline or self._redis.poll() is not None:
-                    raise
-                time.sleep(0.02)  # the server is binding its port: nothing to wait on
 
     def redis_pids(self) -> list[int]:
         return [self._redis.pid] if self._redis is not None else []
 
     def restart_redis(self, down_for: float = 1.0) -> None:
-        """Stop Redis (all live state is lost: no persistence), and bring it back empty."""
+        """Stop Redis and bring it back. Without `appendonly` it is killed and comes back
+        empty (all live state lost); with it, it is stopped as a restart or an upgrade
+        stops it (SIGTERM: the append-only file is written out) and comes back with it."""
         assert self._redis is not None
-        self._redis.kill()
+        if self.appendonly:
+            self._redis.terminate()
+        else:
+            self._redis.kill()
         self._redis.wait(10)
         time.sleep(down_for)  # the outage itself: what the service must live through
         self.start_redis()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -74,10 +75,17 @@ def test_a_counselor_talking_when_redis_loses_its_state_is_not_offered_another_c
     assert [c["to"] for c in phone.calls] == [ANA], "Ana is on a call: she must not be rung"
 
 
-def test_a_call_ending_while_redis_is_down_still_gets_one_record(runtime: Runtime) -> None:
-    """The status callback reaches a web process that cannot reach Redis: the record is
-    written straight to the database, from what the callback itself says."""
+def test_a_call_ending_while_redis_is_down_still_gets_one_record(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The status callback reaches a web process that cannot reach Redis: once its grace
+    for a restart is over, the record is written straight to the database, from what the
+    callback itself says."""
     import dataclasses
+
+    from hotline.services import status
+
+    monkeypatch.setattr(status, "REDIS_GRACE", 0.5)
 
     from hotline.live.connection import connect
     from hotline.web import create_app
@@ -124,3 +132,35 @@ def test_after_a_restart_only_calls_that_began_before_it_are_said_lost(
         "state_lost",
         "hung_up_ivr",
     ]
+
+
+def test_a_caller_in_the_menus_sent_on_while_redis_is_down_is_recorded_overflowed(
+    client: FlaskClient, runtime: Runtime
+) -> None:
+    """With Redis kept across a restart, nothing is lost: a caller who was in the menus
+    during the outage was dialled through to the backup line, and says so in the record."""
+    import dataclasses
+
+    from hotline.live.connection import connect
+    from hotline.web import create_app
+
+    runtime.telephony = FakeTelephony()
+    caller = Caller(client, number="+14155550148")
+    menu = caller.call()
+    down = dataclasses.replace(
+        runtime, redis=connect(runtime.settings.replace(redis_url="redis://127.0.0.1:1/0"))
+    )
+    app = create_app(runtime.settings, runtime=down)
+    app.config["TESTING"] = True
+    caller.client = app.test_client()
+    verbs = caller.give(menu, "1")  # leaving the first menu needs no Redis ...
+    verbs = caller.give(verbs, "1")  # ... joining the queue does: dialled through
+    assert "Dial" in names(verbs)
+    caller.client = client  # Redis is back (with its data); the call ends
+    ended = {"CallStatus": "completed", "SequenceNumber": "5", "CallDuration": "400"}
+    caller.post("/voice/status", ended)
+    caller.post("/voice/status", ended)  # delivered twice
+    assert _records(runtime) == 1
+    with runtime.sessions() as session:
+        [record] = session.scalars(select(CallRecord)).all()
+    assert record.outcome == "overflowed"
