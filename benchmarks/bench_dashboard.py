@@ -23,13 +23,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from hotline.bootstrap import build_runtime  # noqa: E402
 from hotline.live.calls import CallStore, LiveCall, new_call_id  # noqa: E402
 from hotline.live.presence import Presence  # noqa: E402
 from hotline.live.queue import LiveQueue  # noqa: E402
 from hotline.records.migrate import upgrade  # noqa: E402
 from hotline.records.models import CallRecord  # noqa: E402
 from hotline.routing.snapshot import CounselorState, WaitingCall  # noqa: E402
-from hotline.runtime import Runtime, build_runtime  # noqa: E402
+from hotline.runtime import Runtime  # noqa: E402
 from hotline.web import create_app  # noqa: E402
 from tests.conftest import make_settings  # noqa: E402
 from tests.integration.web_support import signed_in_client  # noqa: E402

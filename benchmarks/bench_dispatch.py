@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from hotline.bootstrap import build_runtime  # noqa: E402
 from hotline.live.calls import now  # noqa: E402
 from hotline.live.offers import Offers  # noqa: E402
 from hotline.live.presence import Presence  # noqa: E402
@@ -28,7 +29,6 @@ from hotline.records.migrate import upgrade  # noqa: E402
 from hotline.records.roster import load_roster, save_roster  # noqa: E402
 from hotline.roster import CounselorEntry, Roster  # noqa: E402
 from hotline.routing.snapshot import CounselorState, WaitingCall  # noqa: E402
-from hotline.runtime import build_runtime  # noqa: E402
 from hotline.services.dispatch import dispatch  # noqa: E402
 from hotline.telephony.client import FakeTelephony  # noqa: E402
 from tests.conftest import make_settings  # noqa: E402

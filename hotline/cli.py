@@ -48,7 +48,7 @@ def _preflight(settings: Settings, *, upgrade_local: bool = False) -> None:
 
 def _runtime(settings: Settings):  # type: ignore[no-untyped-def]
     # start-up cost: a command loads only what it runs
-    from hotline.runtime import build_runtime
+    from hotline.bootstrap import build_runtime
 
     try:
         return build_runtime(settings)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def _runtime() -> Runtime:
     """As `hotline.cli` builds it (not imported from there: `python -m hotline.cli` runs
     that module as __main__, and importing it back would run it twice)."""
-    from hotline.runtime import build_runtime
+    from hotline.bootstrap import build_runtime
 
     logs.configure()
     try:

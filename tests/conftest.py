@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from hotline.bootstrap import build_runtime
 from hotline.config import Secret, Settings
 from hotline.records.migrate import upgrade
 from hotline.records.models import Base
-from hotline.runtime import Runtime, build_runtime
+from hotline.runtime import Runtime
 from tests.support import backends
 
 ROOT = Path(__file__).resolve().parent.parent

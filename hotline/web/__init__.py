@@ -9,9 +9,10 @@ from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from hotline.bootstrap import build_runtime
 from hotline.config import Settings
 from hotline.ivr.audio_format import UPLOAD_LIMIT
-from hotline.runtime import Runtime, build_runtime
+from hotline.runtime import Runtime
 from hotline.web import auth, i18n
 from hotline.web.audio import bp as audio_bp
 from hotline.web.health import bp as health_bp

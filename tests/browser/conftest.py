@@ -23,11 +23,11 @@ from playwright.sync_api import (
 )
 
 from hotline.accounts.service import create_user
+from hotline.bootstrap import build_runtime
 from hotline.config import Settings
 from hotline.records.migrate import upgrade
 from hotline.records.roster import save_roster
 from hotline.roster import parse_roster
-from hotline.runtime import build_runtime
 from hotline.sim import TwilioSim
 from tests.browser.support import ACCOUNTS, ROSTER, SID, TOKEN, Server, password_of
 from tests.support.processes import hotline_env, hotline_run

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from hotline.bootstrap import build_runtime
 from hotline.config import Settings
 from hotline.problems import InvalidFile
 from hotline.records.models import AuditEvent
-from hotline.runtime import REFRESH_EVERY, Runtime, build_runtime
+from hotline.runtime import Runtime
 from hotline.services import publishing, versions
+from hotline.services.in_force import REFRESH_EVERY
 from tests.conftest import ROOT, make_settings
 
 RULES = (ROOT / "routing_rules.yaml").read_text()

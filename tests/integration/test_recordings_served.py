@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from hotline.bootstrap import build_runtime
 from hotline.config import Settings
-from hotline.runtime import Runtime, build_runtime
+from hotline.runtime import Runtime
 from tests.conftest import PUBLIC_URL, ROOT
 from tests.support.audio import mp3_bytes
 from tests.support.caller import Caller

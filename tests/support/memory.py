@@ -18,13 +18,14 @@ import fakeredis
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
+from hotline.bootstrap import audio_url, build_runtime
 from hotline.config import Settings
 from hotline.ivr.script import Script, load_scripts
 from hotline.jobs import handlers
 from hotline.platform.jobqueue import InlineJobQueue
 from hotline.records.models import Base
 from hotline.routing.rules import Rules, load_rules
-from hotline.runtime import Runtime, audio_url, build_runtime
+from hotline.runtime import Runtime
 from hotline.telephony.client import FakeTelephony
 
 
