@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # annotation only: the runtime holds it, the rules capability
     from hotline.services.in_force import InForce
 
 
-
 class _Versioned(Protocol):
     @property
     def version(self) -> str: ...
