@@ -76,6 +76,7 @@ def test_an_invalid_rules_edit_is_refused_with_its_line_and_a_valid_one_publishe
     expect(page.locator("#audit")).to_contain_text("Rules published")
     screenshot(page, "published")
 
+    page.once("dialog", lambda dialog: dialog.accept())  # "Bring back version 1 (...)?"
     page.click('#history tr[data-version="1"] button.rollback')
     expect(page.locator(".flash-info")).to_contain_text("as version 3")
     assert _order(page, "dry-in-force") == ["Zhang", "Li", "Ana"]

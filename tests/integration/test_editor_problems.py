@@ -33,7 +33,8 @@ def _listed(page: str) -> list[str]:
     """The problem list's items, as text."""
     section = page.split('id="problems"', 1)[1].split("</section>", 1)[0]
     items = section.split("<li>")[1:]
-    return [html.unescape(re.sub(r"<[^>]+>|\s+", " ", item)).strip() for item in items]
+    text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)) for item in items]
+    return [html.unescape(t).strip() for t in text]
 
 
 def test_problems_are_listed_in_chinese_on_their_lines(app: Flask, runtime: Runtime) -> None:

@@ -44,7 +44,7 @@ def test_a_proposed_edit_is_simulated_beside_the_rules_in_force(
     ).get_data(as_text=True)
     assert 'id="simulation"' in page
     row = page.split('data-sim-tier="standard"')[1].split("</tr>")[0]
-    before, after = re.findall(r"<td>(\d+) → <strong>(\d+)</strong></td>", row)[-1]
+    before, after = re.findall(r'(\d+) → <strong data-sim="overflowed">(\d+)</strong>', row)[0]
     assert int(after) > int(before), "a shorter max_wait sends more standard callers on"
     ideal = float(re.findall(r'data-sim="ideal-sl">([\d.]+)%', row)[0])
     proposed = float(re.findall(r'data-sim="proposed-sl">([\d.]+)%', row)[0])

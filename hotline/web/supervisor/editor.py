@@ -1,6 +1,7 @@
 """The rules and scripts editor: validate on save with line numbers, diff against the
-version in force, dry-run (in force and proposed side by side), publish, history with
-one-click rollback, and the audit log."""
+version in force, dry-run (in force and the text being edited side by side: its Run button
+posts the text, so an edit is never thrown away), publish, history with a roll back that
+names what it brings back, and the audit log."""
 
 from __future__ import annotations
 
@@ -203,9 +204,12 @@ def rules() -> ResponseReturnValue:
         simulation, learnt = dry_run.simulate_edit(rt, text)
     context = _common(versions.RULES, source, proposed)
     shown = text if text is not None else context["current"].text
+    unpublished = shown != context["current"].text
     return render_template(
         "supervisor/rules.html",
         text=shown,
+        unpublished=unpublished,
+        edit_refused=unpublished and proposed is None,
         lines=numbered(shown, problems, versions.RULES_FILE) if problems else [],
         problems=problems,
         bad_lines=",".join(str(p.line) for p in problems if p.file == versions.RULES_FILE),
@@ -262,6 +266,7 @@ def scripts() -> ResponseReturnValue:
                 "problems": mine,
                 "lines": numbered(body, mine, file) if mine else [],
                 "bad_lines": ",".join(str(p.line) for p in mine),
+                "unpublished": body != current.get(name),
             }
         )
     others = [
