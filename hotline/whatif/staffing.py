@@ -37,7 +37,7 @@ ADD_PER_ROUND = 12  # hours given one more counselor per round, at most
 AMPLE = 4  # counselors added to every hour and language to see what is reachable at all
 # Where even ample counselors leave a tier under the target (offers that ring out, callers
 # who hang up within seconds), the refining aims this far under what ample staff reached.
-REACHED = 0.01
+REACHED = 0.02
 # The refining aims this many standard errors above the target, so that callers it was not
 # refined on meet the target too.
 MARGIN = 2.0
