@@ -50,7 +50,7 @@ if state == 'wrap_up' then
   local left = math.max(0, ends - tonumber(ARGV[4]))
   redis.call('ZREM', KEYS[4], ARGV[2])
   redis.call('HSET', KEYS[2], 'paused_left', string.format('%.6f', left),
-    'paused_call', ARGV[7])
+    'paused_call', ARGV[7], 'paused_for', ARGV[6])
 elseif state ~= 'available' then
   return 0
 end

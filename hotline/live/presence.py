@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import redis
@@ -43,7 +44,9 @@ if target == 'available' and cur ~= 'available' then
   redis.call('HSET', KEYS[1], 'idle_since', ARGV[3], 'misses', 0)
 end
 if target ~= 'on_call' then redis.call('HDEL', KEYS[1], 'paused_left') end
-if target ~= 'on_call' and target ~= 'wrap_up' then redis.call('HDEL', KEYS[1], 'paused_call') end
+if target ~= 'on_call' and target ~= 'wrap_up' then
+  redis.call('HDEL', KEYS[1], 'paused_call', 'paused_for')
+end
 redis.call('HSET', KEYS[1], 'state', target)
 return 1
 """)
@@ -94,6 +97,12 @@ if pending then redis.call('HDEL', KEYS[2], ARGV[1]) end
 redis.call('HSET', KEYS[1], 'state', 'available')
 return 1
 """)
+
+
+@dataclass(frozen=True)
+class Paused:
+    call_id: str  # the call whose wrap-up was paused
+    for_tier: str  # the tier of the caller it was paused for
 
 
 class Presence:
@@ -156,10 +165,13 @@ class Presence:
         """Whether the counselor's wrap-up is paused for the offer or call they are on."""
         return bool(self.redis.hexists(counselor_key(counselor_id), "paused_left"))
 
-    def paused_call(self, counselor_id: str) -> str | None:
-        """The call whose wrap-up an offer paused, until the counselor is available again."""
-        raw = self.redis.hget(counselor_key(counselor_id), "paused_call")
-        return text(raw) or None if raw is not None else None
+    def paused(self, counselor_id: str) -> Paused | None:
+        """The wrap-up an offer paused (whose call, and for a caller of which tier), until
+        the counselor is available again; None if none or its call is not known."""
+        call, tier = self.redis.hmget(counselor_key(counselor_id), ["paused_call", "paused_for"])
+        if not call or tier is None:
+            return None
+        return Paused(text(call), text(tier))
 
     def on_call_summary(self) -> OnCallSummary:
         return on_call_summary(self.all())

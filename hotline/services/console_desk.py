@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from sqlalchemy import select
@@ -62,6 +62,7 @@ class Unfiled:
     topic: str | None
     current: bool = False
     latest: bool = False
+    paused_for: str | None = None  # its wrap-up was paused for a caller of this tier
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,12 @@ def desk(runtime: Runtime, counselor_id: str) -> Desk:
     unfiled = unfiled_calls(
         runtime, counselor_id, live, wrapping=state == "wrap_up", latest=current
     )
+    paused = Presence(runtime.redis).paused(counselor_id)
+    if paused is not None:  # wrap-up yields to danger: say so on the wrap-up it paused
+        unfiled = tuple(
+            replace(u, paused_for=paused.for_tier) if u.call_id == paused.call_id else u
+            for u in unfiled
+        )
     if card is None and live is not None and any(u.call_id == live.call_id for u in unfiled):
         card = _card(runtime, live, "ended", me)
     languages = me.languages if me else frozenset()

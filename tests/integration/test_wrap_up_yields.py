@@ -4,12 +4,14 @@ counselor on call while they are in wrap-up; nobody else interrupts it; it comes
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 
 from hotline.live.calls import now
-from hotline.live.presence import Presence
+from hotline.live.presence import Paused, Presence
 from hotline.live.wrapup import WrapUps
 from hotline.routing.snapshot import CounselorState
 from hotline.services.dispatch import dispatch
+from tests.integration.web_support import signed_in_client
 from tests.support.caller import Caller, said
 from tests.support.desk import PHONES, Desk
 
@@ -50,7 +52,9 @@ def test_a_caller_in_danger_reaches_the_counselor_in_wrap_up_and_others_wait(
     )
     ana.give(whisper, "1")
     assert desk.state("Ana") is CounselorState.ON_CALL
-    assert Presence(desk.runtime.redis).paused_call(desk.ids["Ana"]) == desk.live(first).call_id
+    assert Presence(desk.runtime.redis).paused(desk.ids["Ana"]) == Paused(
+        desk.live(first).call_id, "imminent"
+    )
     ended = now()
     ana.post(desk.status_path(), {"CallStatus": "completed"})
     assert desk.state("Ana") is WRAP_UP
@@ -87,3 +91,24 @@ def test_an_unanswered_offer_gives_the_counselor_back_their_wrap_up(
     assert desk.state("Ana") is CounselorState.RINGING
     Caller(desk.client, number=PHONES["Ana"]).post(desk.status_path(), {"CallStatus": outcome})
     assert desk.state("Ana") is WRAP_UP
+
+
+def test_the_console_says_which_wrap_up_was_paused_and_for_whom(app: Flask, desk: Desk) -> None:
+    console = signed_in_client(app, desk.runtime, "ana", "counselor", counselor="Ana")
+    first = only_ana_after_a_call(desk)
+    first.post("/voice/status", {"CallStatus": "completed", "SequenceNumber": "5"})
+    before = console.get("/console/state.json").get_json()
+    assert [w["call_id"] for w in before["wrapups"]] == [desk.live(first).call_id]
+    assert "paused" not in before["wrapups"][0]["html"]
+    desk.caller("9")
+    dispatch(desk.runtime)
+    ana = Caller(desk.client, number=PHONES["Ana"])
+    ana.give(ana.post(desk.offer_path()), "1")
+    during = console.get("/console/state.json").get_json()
+    assert during["state"] == "on_call"
+    (kept,) = [w for w in during["wrapups"] if w["call_id"] == desk.live(first).call_id]
+    assert "was paused for a caller in danger. It is kept here for you to finish." in kept["html"]
+    presence = Presence(desk.runtime.redis)
+    assert presence.set_state(desk.ids["Ana"], CounselorState.AWAY, now(), force=True)
+    after = console.get("/console/state.json").get_json()
+    assert all("paused" not in w["html"] for w in after["wrapups"]), "said only while it is so"

@@ -31,8 +31,9 @@ def tier_key(tier: str) -> str:
 def counselor_key(counselor_id: str) -> str:
     """HASH: languages, specialties (JSON lists), state, idle_since, misses; while a wrap-up
     is paused for a call (wrap-up yields to danger): paused_left (seconds of it left, until
-    that call's own wrap-up starts) and paused_call (whose wrap-up it was, until the
-    counselor is available again)."""
+    that call's own wrap-up starts), paused_call (whose wrap-up it was) and paused_for
+    (the tier of the caller it was paused for), these two until the counselor is
+    available again."""
     return PREFIX + "counselor:" + counselor_id
 
 
@@ -59,7 +60,7 @@ local function offer_key(id) return P .. 'offer:' .. id end
 local function resume_wrap_up(ck, counselor_id, now)
   local left = tonumber(redis.call('HGET', ck, 'paused_left') or '0')
   redis.call('HSET', ck, 'state', 'wrap_up')
-  redis.call('HDEL', ck, 'paused_left', 'paused_call')
+  redis.call('HDEL', ck, 'paused_left', 'paused_call', 'paused_for')
   redis.call('ZADD', WRAPUPS, string.format('%.6f', tonumber(now) + left), counselor_id)
 end
 
@@ -85,7 +86,7 @@ local function drop_offer(offer_id, to_state, now, keep_idle)
         resume_wrap_up(ck, o[2], now)
       else
         redis.call('HSET', ck, 'state', to_state)
-        redis.call('HDEL', ck, 'paused_left', 'paused_call')
+        redis.call('HDEL', ck, 'paused_left', 'paused_call', 'paused_for')
         if to_state == 'available' and not keep_idle then
           redis.call('HSET', ck, 'idle_since', now)
         end

@@ -106,6 +106,11 @@
         fresh.innerHTML = item.html;
         const current = fresh.firstElementChild.dataset.current;
         if (current) { node.dataset.current = current; } else { delete node.dataset.current; }
+        // A wrap-up paused for a caller in danger says so, as long as it is.
+        const note = fresh.querySelector(".wrapup-paused");
+        const had = node.querySelector(".wrapup-paused");
+        if (had) { had.remove(); }
+        if (note) { node.querySelector("summary").append(note); }
       }
       list.appendChild(node);  // moves an existing form into place without touching it
     }

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from hotline.live.offers import Offers
-from hotline.live.presence import Presence
+from hotline.live.presence import Paused, Presence
 from hotline.live.queue import LiveQueue
 from hotline.live.wrapup import WrapUps
 from hotline.routing.snapshot import CounselorState as S
@@ -61,7 +61,7 @@ def test_a_caller_in_danger_pauses_the_wrap_up_and_one_counselor_gets_one_call(
     )
     assert offer is not None and state(presence, "k1") is S.RINGING
     assert wrapups.due(T0 + 10_000) == [], "the wrap-up timer no longer frees them"
-    assert presence.paused_call("k1") == "done"
+    assert presence.paused("k1") == Paused("done", "imminent")
     again = offers.claim("urgent", "k1", now=T0 + 131, ttl=30, pause_for="urgent")
     assert again is None, "a counselor holds one offer"
 
@@ -88,7 +88,7 @@ def test_an_offer_declined_or_hung_up_goes_back_to_the_wrap_up_it_paused(
     assert first is not None
     assert offers.miss(first.offer_id, now=T0 + 150, max_no_answer=2)
     assert state(presence, "k1") is S.WRAP_UP
-    assert presence.paused_call("k1") is None
+    assert presence.paused("k1") is None
     assert wrapups.due(T0 + 239) == [] and wrapups.due(T0 + 241) == ["k1"]  # 150 + 90 left
     second = offers.claim("danger", "k1", now=T0 + 160, ttl=30, pause_for="imminent")
     assert second is not None
@@ -104,6 +104,8 @@ def test_available_again_the_note_of_the_pause_is_gone(offers: Offers, presence:
     )
     assert offer is not None and offers.accept(offer.offer_id, now=T0 + 135)
     presence.wrap_up("k1", now=T0 + 400, seconds=WRAP)
-    assert presence.paused_call("k1") == "done", "shown while its wrap-up is still to do"
+    assert presence.paused("k1") == Paused("done", "imminent"), (
+        "shown while its wrap-up is still to do"
+    )
     assert presence.set_state("k1", S.AVAILABLE, T0 + 700)
-    assert presence.paused_call("k1") is None
+    assert presence.paused("k1") is None
