@@ -40,12 +40,13 @@ class LiveNumbers:
     by_state: dict[str, int]  # every state, 0 included
     by_language: dict[str, dict[str, int]]  # language -> state -> count (on-call states)
     waiting: tuple[WaitingCall, ...]  # callers on the line in the queue, oldest first
+    danger_tier: str  # where the menus put a caller in danger (danger key or words)
 
     @property
     def danger(self) -> TierNow | None:
-        """The most urgent tier (callers in danger now) when someone waits in it."""
-        top = self.tiers[0] if self.tiers else None
-        return top if top is not None and top.waiting else None
+        """The tier of callers in danger now, when someone waits in it."""
+        found = next((t for t in self.tiers if t.tier == self.danger_tier), None)
+        return found if found is not None and found.waiting else None
 
 
 def live_numbers(runtime: Runtime, now: float) -> LiveNumbers:
@@ -74,7 +75,8 @@ def live_numbers(runtime: Runtime, now: float) -> LiveNumbers:
         for code in c.languages:
             states = by_language.setdefault(code, {})
             states[c.state.value] = states.get(c.state.value, 0) + 1
-    return LiveNumbers(tuple(tiers), by_state, by_language, tuple(waiting))
+    danger_tier = runtime.scripts.current.danger_tier
+    return LiveNumbers(tuple(tiers), by_state, by_language, tuple(waiting), danger_tier)
 
 
 def in_progress(runtime: Runtime) -> list[LiveCall]:
