@@ -116,12 +116,14 @@ def desk(runtime: Runtime, counselor_id: str) -> Desk:
     if card is None and live is not None and any(u.call_id == live.call_id for u in unfiled):
         card = _card(runtime, live, "ended", me)
     languages = me.languages if me else frozenset()
-    return Desk(state, card, unfiled, queue_brief(runtime.rules, queued(runtime.redis), languages))
+    others = [q for q in queued(runtime.redis) if offer is None or q.call_id != offer.call_id]
+    return Desk(state, card, unfiled, queue_brief(runtime.rules, others, languages))
 
 
 def queue_brief(rules: Rules, calls: Sequence[Queued], languages: frozenset[str]) -> QueueBrief:
     """Callers on the line per tier in my languages, and in-danger callers in any language
-    (the most urgent tier); call backs, with nobody on the line, are not counted."""
+    (the most urgent tier); call backs, with nobody on the line, are not counted. `calls`
+    leaves out the one ringing my phone: it is on my card."""
     at = now()
     danger = rules.tier_order[0]
     rows = []

@@ -177,3 +177,15 @@ def test_a_wrap_up_kept_for_a_caller_in_danger_stays_listed_and_is_filed_on_its_
     assert _file(console, second, risk_level="imminent").status_code == 302
     assert _record(desk, first)[0] == "moderate" and _record(desk, second)[0] == "imminent"
     assert desk.state("Ana") == CounselorState.AVAILABLE
+
+
+def test_the_caller_ringing_my_phone_is_on_my_card_not_in_my_queue(app: Flask, desk: Desk) -> None:
+    console = _console(app, desk)
+    _only_ana(desk)
+    desk.caller("1", "1")  # English, urgent: rung on Ana's phone
+    dispatch(desk.runtime)
+    assert desk.rung() == ["Ana"]
+    assert _row(_state(console)["queue_html"], "urgent")[0] == "0"
+    desk.caller("1", "1")  # the next one waits for her
+    dispatch(desk.runtime)
+    assert _row(_state(console)["queue_html"], "urgent")[0] == "1"
