@@ -13,9 +13,9 @@ from hotline.ivr.steps import Ask, Play, Prompt, Say
 # URL, an error in a webhook). Short: the caller hears a person as soon as possible.
 BACKUP_WORDS = {
     "en": ("You are not alone. Connecting you to a counselor now.", "en-US"),
-    "zh": ("你并不孤单。现在为你接通辅导员。", "cmn-CN"),
+    "zh": ("你并不孤单。现在为你接通咨询员。", "cmn-CN"),
     "yue": ("你唔係一個人。而家幫你接駁輔導員。", "yue-HK"),
-    "wuu": ("你并不孤单。现在为你接通辅导员。", "cmn-CN"),  # no Shanghainese voice: Mandarin
+    "wuu": ("你并不孤单。现在为你接通咨询员。", "cmn-CN"),  # no Shanghainese voice: Mandarin
 }
 STILL_TRYING = "Please stay on the line. We are still trying to reach a counselor."
 EMERGENCY = (

@@ -53,3 +53,23 @@ def test_the_compiled_catalog_is_the_current_one(locale: str, domain: str) -> No
     source = {(m.context, m.id): m.string for m in _catalog(locale, domain) if m.id and m.string}
     stale = f"{po.with_suffix('.mo')} is stale: run .venv/bin/python scripts/translations"
     assert compiled == source, stale
+
+
+# One word for each role throughout the Chinese interface: the English word (as a word, not
+# inside a command such as `--counselor`) is always translated by the one Chinese term, and
+# the terms once used beside it never appear.
+GLOSSARY = {"counselor": ("咨询员", ("辅导员", "辅导老师", "咨询师"))}
+
+
+@pytest.mark.parametrize(("locale", "domain"), CASES)
+def test_one_term_for_each_role(locale: str, domain: str) -> None:
+    wrong = []
+    for message in _catalog(locale, domain):
+        if not message.id or not message.string:
+            continue
+        original, translated = str(message.id), str(message.string)
+        for word, (term, others) in GLOSSARY.items():
+            said = re.search(rf"(?<![-\w]){word}s?\b", original, re.IGNORECASE)
+            if (said and term not in translated) or any(o in translated for o in others):
+                wrong.append(f"{original!r} -> {translated!r}")
+    assert wrong == [], f"use {GLOSSARY}:\n" + "\n".join(wrong)
