@@ -95,6 +95,7 @@ local pending = redis.call('HGET', KEYS[2], ARGV[1])
 if pending and redis.call('EXISTS', offer_key(pending)) == 1 then return 0 end
 if pending then redis.call('HDEL', KEYS[2], ARGV[1]) end
 redis.call('HSET', KEYS[1], 'state', 'available')
+redis.call('HDEL', KEYS[1], 'paused_left', 'paused_call', 'paused_for')
 return 1
 """)
 
