@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 import redis
 from flask import Blueprint, Response, current_app, request, url_for
@@ -48,6 +49,23 @@ def dialled() -> Response:
 
 
 _MENUS = ("/voice/incoming", "/voice/ivr")  # no live state yet: see calls.answer
+# Hold turns a caller keeps holding while Redis does not answer (a restart of a Redis that
+# persists takes seconds, and their place comes back with it); after that, the backup line.
+HOLD_THROUGH = 2
+
+
+def _hold_through_outage() -> Response | None:
+    """A hold turn without Redis: the caller hears they are still in line (in the hotline's
+    default language: theirs is in Redis) and the loop goes on, counted in the URL."""
+    runtime = current_app.extensions["hotline"]
+    call_id, turns = request.args.get("call", ""), request.args.get("outage", "0")
+    turn = int(turns) + 1 if turns.isdigit() else HOLD_THROUGH + 1
+    if not call_id or turn > HOLD_THROUGH:
+        return None
+    log.warning("hold turn without Redis; caller keeps holding", extra={"call_id": call_id})
+    words = runtime.scripts.current.message(runtime.rules.default_language, "hold")
+    here = f"{_PATHS['voice.hold']}?{urlencode({'call': call_id, 'outage': turn})}"
+    return _twiml(twiml.hold(words, here))
 
 
 @bp.errorhandler(Exception)
@@ -57,6 +75,8 @@ def _never_drop(error: Exception) -> Response | HTTPException:
         return error
     if isinstance(error, redis.RedisError | OSError):
         current_app.extensions["hotline"].redis_watch.failed()
+        if request.path == "/voice/hold" and (held := _hold_through_outage()) is not None:
+            return held
     if request.path.startswith(("/voice/offer", "/voice/callback/unreached", "/voice/supervise")):
         # A counselor's leg: never dial the backup line from their phone. The offer
         # expires and the caller, who kept their place, is offered again.

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from hotline.jobs import run_worker
-from hotline.live.calls import now
+from hotline.live.calls import CallStore, now
 from hotline.privacy import caller_key
 from hotline.records.models import CallRecord
 from hotline.records.roster import save_roster
@@ -164,3 +164,40 @@ def test_a_caller_in_the_menus_sent_on_while_redis_is_down_is_recorded_overflowe
     with runtime.sessions() as session:
         [record] = session.scalars(select(CallRecord)).all()
     assert record.outcome == "overflowed"
+
+
+def test_a_caller_holding_through_a_short_redis_outage_keeps_holding_then_goes_on(
+    client: FlaskClient, runtime: Runtime
+) -> None:
+    """A Redis that persists comes back from a restart in seconds, with the caller's place:
+    for two hold turns the caller keeps holding; only a longer outage sends them on."""
+    import dataclasses
+
+    from hotline.live.connection import connect
+    from hotline.live.queue import LiveQueue
+    from hotline.web import create_app
+    from tests.support.caller import said
+
+    runtime.telephony = FakeTelephony()
+    caller = _queue(client, "+14155550149")
+    hold_url = caller.url
+    down = dataclasses.replace(
+        runtime, redis=connect(runtime.settings.replace(redis_url="redis://127.0.0.1:1/0"))
+    )
+    app = create_app(runtime.settings, runtime=down)
+    app.config["TESTING"] = True
+    caller.client = app.test_client()
+    first = caller.post(hold_url)
+    assert "Dial" not in names(first)
+    assert "still in line" in " ".join(v.text for v in said(first))
+    second = caller.follow(first)
+    assert "outage=1" in caller.url and "Dial" not in names(second)
+    after_outage_1 = caller.url
+    third = caller.follow(second)
+    assert "Dial" in names(third), "a longer outage: the backup line"
+    caller.client = client  # Redis back, with its data: the loop goes on in their place
+    back = caller.post(after_outage_1)
+    assert "Dial" not in names(back) and "Redirect" in names(back)
+    call = CallStore(runtime.redis).by_sid(caller.call_sid)
+    assert call is not None
+    assert LiveQueue(runtime.redis).position(call.call_id, runtime.rules.tier_order) == 1
