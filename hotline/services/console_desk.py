@@ -175,7 +175,7 @@ def unfiled_calls(
                     .order_by(CallRecord.started_at.desc())
                 ):
                     found[row.id] = Unfiled(
-                        row.id, _aware(row.started_at), row.tier, row.language, row.topic
+                        row.id, aware(row.started_at), row.tier, row.language, row.topic
                     )
     except SQLAlchemyError:
         return ()
@@ -195,7 +195,7 @@ def unfiled_calls(
     )
 
 
-def _aware(at: dt.datetime) -> dt.datetime:
+def aware(at: dt.datetime) -> dt.datetime:
     """SQLite hands back naive datetimes; they are UTC."""
     return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
 

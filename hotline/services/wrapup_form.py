@@ -22,7 +22,7 @@ from hotline.records.notes import MAX_NOTE, NoteError, save_note
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
 from hotline.services.callbacks import agree_follow_up
-from hotline.services.console_desk import is_current_wrap_up
+from hotline.services.console_desk import Unfiled, aware, is_current_wrap_up
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,7 @@ class Filed:
     follow_up_scheduled: bool = False
     follow_up_reason: str = ""  # why no follow-up was arranged, when one was asked for
     wrap_up_ended: bool = False
+    call: Unfiled | None = None  # the call it was filed on (time, tier, language), once saved
 
 
 def file_wrap_up(runtime: Runtime, wrap: WrapUp, *, counselor_id: str, actor: str) -> Filed:
@@ -156,6 +157,7 @@ def file_wrap_up(runtime: Runtime, wrap: WrapUp, *, counselor_id: str, actor: st
         record.emergency_contacted = wrap.emergency_contacted
         record.follow_up_agreed = wrap.follow_up_agreed
         record.follow_up_consent = wrap.follow_up_consent
+        call = Unfiled(record.id, aware(record.started_at), record.tier, record.language, None)
         session.add(
             AuditEvent(
                 actor=actor,
@@ -198,9 +200,9 @@ def file_wrap_up(runtime: Runtime, wrap: WrapUp, *, counselor_id: str, actor: st
             log.exception("follow-up not arranged", extra={"call_id": wrap.call_id})
             scheduled, reason = False, FOLLOW_UP_FAILED
         if not scheduled:
-            return Filed("saved", False, reason, wrap_up_ended=False)
+            return Filed("saved", False, reason, wrap_up_ended=False, call=call)
     ended = current and end_wrap_up(runtime, counselor_id, then=wrap.after)
-    return Filed("saved", scheduled, reason, wrap_up_ended=ended)
+    return Filed("saved", scheduled, reason, wrap_up_ended=ended, call=call)
 
 
 def end_wrap_up(runtime: Runtime, counselor_id: str, *, then: str = "available") -> bool:

@@ -174,7 +174,6 @@ def wrap_up() -> ResponseReturnValue:
     user, counselor_id = _me()
     mine = _mine(user)
     form = wrapup_form.parse(request.form.to_dict(flat=False), zone=mine.zone, at=_utcnow())
-    listed = {u.call_id: u for u in _desk().unfiled}
     filed = wrapup_form.file_wrap_up(runtime(), form, counselor_id=counselor_id, actor=user.name)
     if filed.outcome == "invalid":
         flash(_("Some answers are missing or not right; see below."), "error")
@@ -185,8 +184,7 @@ def wrap_up() -> ResponseReturnValue:
     if filed.outcome == "not_yours":
         flash(_("This wrap-up is for a call that was not yours, so it was not saved."), "error")
         return _page(None, 403)
-    call = listed.get(form.call_id)
-    label = panels.call_label(call, mine.zone) if call else ""
+    label = panels.call_label(filed.call, mine.zone) if filed.call else form.call_id
     if form.follow_up_agreed and form.follow_up_consent and not filed.follow_up_scheduled:
         flash(
             _(

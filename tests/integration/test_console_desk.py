@@ -71,6 +71,8 @@ def test_two_calls_two_wrap_ups_each_filed_on_its_own_call(app: Flask, desk: Des
     assert "Save and take calls" in newest and "Save and take calls" not in older
 
     assert _file(console, first, risk_level="moderate").status_code == 302
+    said = console.get("/console/").get_data(as_text=True)
+    assert re.search(r"Wrap-up saved for the call at \d\d:\d\d · Urgent · English\.<", said)
     assert _record(desk, first) == ("moderate", ["support_given", "safety_plan"])
     assert _record(desk, second) == (None, None), "nothing lands on the other call"
     assert desk.state("Ana") == CounselorState.WRAP_UP, "an older call keeps the running time"
