@@ -6,6 +6,11 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from hotline.records.calls import OUTCOMES
+from hotline.routing.policy import SPECIALTY_IDS, TIER_NAMES
+from hotline.routing.snapshot import CounselorState
+from hotline.services.wrapup_form import DISPOSITIONS, RISK_LEVELS
+
 # Text inside these is markup, a listing or an edit: codes belong there.
 HIDDEN = {"script", "style", "textarea", "code", "pre", "svg"}
 SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label")
@@ -58,3 +63,37 @@ def latin_runs(html: str) -> list[str]:
     """Runs of Latin words on the page: on a Chinese page, each is a name, a file, a code
     in a listing, or a string that missed the catalogue."""
     return [m.group(0) for text in shown_text(html) for m in LATIN.finditer(text)]
+
+
+# The codes no page may show as text: topics, tiers, outcomes, risk levels, what happened on
+# a call, counselors' states, and the repo's language codes ("answered" is also the English
+# word on the dashboard's chart legend).
+CODES = {
+    *SPECIALTY_IDS,
+    *TIER_NAMES,
+    *OUTCOMES,
+    *RISK_LEVELS,
+    *DISPOSITIONS,
+    *(s.value for s in CounselorState),
+    *("en", "zh", "yue", "wuu"),
+} - {"answered"}
+# Latin a Chinese page may show: people, the language switch, a zone, a file and its format,
+# the syntax a supervisor types ({play: name.mp3}), an example region.
+NAMES = {"Ana", "Li", "Zhang", "li", "sam", "English", "UTC", "US", "CSV", "IVR", "MB"}
+NAMES |= {"routing_rules.yaml", "play", "name.mp3", "topic.mp3", "mp3", "wav"}
+
+
+def misnamed(pages: dict[str, str], locale: str) -> list[str]:
+    """'page: text' for each code shown as text; on a Chinese page also for each run of
+    English that is not a name, a file or the language switch."""
+    found = [
+        f"{path}: {w}" for path, page in pages.items() for w in shown_words(page) if w in CODES
+    ]
+    if locale.startswith("zh"):
+        found += [
+            f"{path}: {w}"
+            for path, page in pages.items()
+            for w in latin_runs(page)
+            if w not in NAMES
+        ]
+    return found
