@@ -17,7 +17,8 @@ SPECIALTY_IDS = (
     "general",
 )
 GENERAL = "general"  # every counselor has it: a general call may go to anyone
-REQUIREMENTS = ("language", "specialty")
+# fallback_language: the caller's language or one of its fallbacks (languages.X.fallback).
+REQUIREMENTS = ("language", "fallback_language", "specialty")
 STRATEGIES = ("longest_idle",)
 FREQUENT_CALLER_ACTIONS = ("flag", "prefer_last_counselor")
 
@@ -32,6 +33,19 @@ class RelaxStep:
     @property
     def language(self) -> bool:
         return "language" in self.require
+
+    @property
+    def fallback_language(self) -> bool:
+        """A counselor speaks the caller's language or a fallback of it (not if `language`)."""
+        return "fallback_language" in self.require and not self.language
+
+    def widens(self, before: RelaxStep) -> bool:
+        """True if this step requires no more than `before` (language implies a fallback)."""
+
+        def implied(require: frozenset[str]) -> set[str]:
+            return set(require) | ({"fallback_language"} if "language" in require else set())
+
+        return implied(self.require) <= implied(before.require)
 
     @property
     def specialty(self) -> bool:
@@ -55,6 +69,9 @@ class Language:
     name: str
     say_language: str  # Twilio <Say language=...>, e.g. cmn-CN
     overflow: str | None  # E.164 backup line for this language; None: the default one
+    # Languages its callers also understand, in order: a relaxation step that requires
+    # fallback_language may give the call to a counselor who speaks one of them.
+    fallback: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +157,11 @@ class Rules:
         if found is not None and found.overflow is not None:
             return found.overflow
         return self.overflow.default
+
+    def fallbacks(self, language: str) -> tuple[str, ...]:
+        """The languages a caller of `language` also understands (none if unknown)."""
+        found = self.languages.get(language)
+        return found.fallback if found is not None else ()
 
     def tier_rank(self, name: str) -> int:
         """0 is the most urgent; an unknown tier counts as the most urgent: never under-serve."""

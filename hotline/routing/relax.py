@@ -20,6 +20,8 @@ class Standing:
     step: RelaxStep | None  # None when overflowing, or no step is servable (preferred only)
     preferred_only: bool  # waiting for its preferred counselor: nobody else may take it
     next_due: float | None  # when its eligibility next widens or it must overflow
+    # The languages a counselor must speak one of to take it now; None: any language.
+    speaks: frozenset[str] | None = None
 
 
 def assess(now: float, call: WaitingCall, rules: Rules, on_call: OnCallSummary) -> Standing:
@@ -41,7 +43,10 @@ def assess(now: float, call: WaitingCall, rules: Rules, on_call: OnCallSummary) 
     index = 0
     while index < last and steps[index + 1].after <= waited:
         index += 1
-    while index <= last and not on_call.can_serve(steps[index], call.language, call.topic):
+    fallbacks = rules.fallbacks(call.language)
+    while index <= last and not on_call.can_serve(
+        steps[index], call.language, call.topic, fallbacks
+    ):
         index += 1
     servable = index <= last
     if call.callback:
@@ -51,14 +56,23 @@ def assess(now: float, call: WaitingCall, rules: Rules, on_call: OnCallSummary) 
     elif waited >= tier.max_wait or not (servable or preferred_on_call):
         return Standing(rank, True, min(index, last), None, False, None)
     step = steps[index] if servable else None
+    speaks = _speaks(step, call.language, fallbacks)
     prefer_for = rules.counselor_choice.prefer_counselor_for
     if preferred_on_call and waited < prefer_for:
         due: float | None = min(call.entered_at + prefer_for, deadline)
-        return Standing(rank, False, min(index, last), step, True, due)
+        return Standing(rank, False, min(index, last), step, True, due, speaks)
     if index < last:
         deadline = min(deadline, call.entered_at + steps[index + 1].after)
     due = deadline if deadline != float("inf") else None
-    return Standing(rank, False, min(index, last), step, False, due)
+    return Standing(rank, False, min(index, last), step, False, due, speaks)
+
+
+def _speaks(
+    step: RelaxStep | None, language: str, fallbacks: tuple[str, ...]
+) -> frozenset[str] | None:
+    if step is None or not (step.language or step.fallback_language):
+        return None
+    return frozenset((language, *fallbacks) if step.fallback_language else (language,))
 
 
 def may_take(counselor: Counselor, call: WaitingCall, standing: Standing) -> bool:
@@ -74,6 +88,6 @@ def may_take(counselor: Counselor, call: WaitingCall, standing: Standing) -> boo
     step = standing.step
     if standing.preferred_only or step is None:
         return False
-    if step.language and call.language not in counselor.languages:
+    if standing.speaks is not None and standing.speaks.isdisjoint(counselor.languages):
         return False
     return not step.specialty or counselor.knows(call.topic)

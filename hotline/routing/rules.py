@@ -171,7 +171,7 @@ def _relax(r: FieldReader, path: Path, max_wait: int | None) -> tuple[RelaxStep,
         return None
     steps: list[RelaxStep] = []
     last_after: int | None = None
-    last_require: set[str] | None = None
+    last_require: RelaxStep | None = None
     for i in range(len(value)):
         step: Path = (*path, i)
         if r.mapping(step, ("require", "after")) is None:
@@ -194,11 +194,12 @@ def _relax(r: FieldReader, path: Path, max_wait: int | None) -> tuple[RelaxStep,
                 )
             last_after = after
         if require is not None:
-            if last_require is not None and not set(require) <= last_require:
+            this = RelaxStep(after or 0, frozenset(require))
+            if last_require is not None and not this.widens(last_require):
                 r.report(
                     (*step, "require"), say("a step must not require more than the step before")
                 )
-            last_require = set(require)
+            last_require = this
         if after is not None and require is not None:
             steps.append(RelaxStep(after, frozenset(require)))
     return tuple(steps) if len(steps) == len(value) else None
@@ -221,14 +222,17 @@ def _languages(r: FieldReader) -> dict[str, Language]:
                     "language code %(code)r must be 2 or 3 lowercase letters, like 'en'", code=code
                 ),
             )
-        r.mapping(path, ("name", "say_language"), ("overflow",))
+        r.mapping(path, ("name", "say_language"), ("overflow", "fallback"))
         name = r.text((*path, "name"), pattern=r".*\S.*", hint=say("a name"))
         voice = r.text(
             (*path, "say_language"), None, SAY_LANGUAGE, say("a Twilio language like en-US")
         )
         overflow = r.phone((*path, "overflow"))
+        fallback = r.names((*path, "fallback"), [c for c in found if c != code], say("language"))
         if len(r.problems) == before:
-            languages[str(code)] = Language(str(code), _need(name), _need(voice), overflow)
+            languages[str(code)] = Language(
+                str(code), _need(name), _need(voice), overflow, tuple(fallback or ())
+            )
     return languages
 
 

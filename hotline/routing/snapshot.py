@@ -71,13 +71,18 @@ class OnCallSummary:
     specialties: frozenset[str]
     pairs: frozenset[tuple[str, str]]  # (language, specialty) spoken and known by one person
 
-    def can_serve(self, step: RelaxStep, language: str, topic: str) -> bool:
+    def can_serve(
+        self, step: RelaxStep, language: str, topic: str, fallbacks: tuple[str, ...] = ()
+    ) -> bool:
+        """Could anyone on call take a call of `language` and `topic` at `step`? A step
+        requiring fallback_language also accepts a counselor who speaks one of `fallbacks`."""
         if not self.counselor_ids:
             return False
-        if step.language and step.specialty and topic != GENERAL:
-            return (language, topic) in self.pairs
-        if step.language:
-            return language in self.languages
+        spoken = (language, *fallbacks) if step.fallback_language else (language,)
+        if (step.language or step.fallback_language) and step.specialty and topic != GENERAL:
+            return any((lang, topic) in self.pairs for lang in spoken)
+        if step.language or step.fallback_language:
+            return any(lang in self.languages for lang in spoken)
         if step.specialty:
             return topic == GENERAL or topic in self.specialties
         return True

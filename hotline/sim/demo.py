@@ -34,8 +34,8 @@ from hotline.sim.desks import Desks
 from hotline.sim.service import stop as stop_service
 from hotline.sim.service import wait_healthy
 
-LANGUAGE_KEYS = {"en": "1", "zh": "2", "yue": "3"}
-LANGUAGE_MIX = (("en", 0.5), ("zh", 0.3), ("yue", 0.2))
+LANGUAGE_KEYS = {"en": "1", "zh": "2", "yue": "3", "wuu": "4"}
+LANGUAGE_MIX = (("en", 0.45), ("zh", 0.27), ("yue", 0.18), ("wuu", 0.10))
 # topic key -> (share of callers, tier the menus give it)
 TOPIC_MIX = {
     "1": (0.30, "urgent"),

@@ -28,6 +28,7 @@ LANGUAGES = {
     "en": _p("language", "English"),
     "zh": _p("language", "Mandarin"),
     "yue": _p("language", "Cantonese"),
+    "wuu": _p("language", "Shanghainese"),
 }
 TOPICS = {
     "suicide": _p("topic", "Suicide and self-harm"),
@@ -88,6 +89,7 @@ ROLES = {
 }
 REQUIREMENTS = {
     "language": _p("requirement", "language"),
+    "fallback_language": _p("requirement", "language or a fallback language"),
     "specialty": _p("requirement", "specialty"),
 }
 FIXED: dict[str, Mapping[str, LazyString]] = {

@@ -22,7 +22,9 @@ RULES = (ROOT / "routing_rules.yaml").read_text()
 # once language alone is enough (60 s), then Ana (en, youth) once anyone may (150 s).
 DRY_RUN = "/supervisor/rules?language=zh&topic=youth&tier=urgent&roster=live"
 SPECIALTY_FIRST = RULES.replace(
-    "      - {require: [language], after: 60}\n      - {require: [], after: 150}",
+    "      - {require: [language], after: 60}\n"
+    "      - {require: [fallback_language], after: 100}\n"
+    "      - {require: [], after: 150}",
     "      - {require: [specialty], after: 60}\n      - {require: [], after: 150}",
 )
 

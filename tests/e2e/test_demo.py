@@ -20,10 +20,13 @@ def quick_rules(tmp_path: Path) -> Path:
     text = re.sub(r"answer_within: \d+", "answer_within: 5", text)
     for before, after in (
         ("20}", "2}"),
+        ("30}", "3}"),
         ("45}", "4}"),
         ("60}", "2}"),
+        ("100}", "3}"),
         ("150}", "4}"),
         ("180}", "2}"),
+        ("300}", "3}"),
         ("480}", "4}"),
     ):
         text = text.replace(f"after: {before}", f"after: {after}")

@@ -31,11 +31,11 @@ def _count(runtime: Runtime, model: type) -> int:
 
 def test_sample_roster_imports_and_reimport_never_duplicates(runtime: Runtime) -> None:
     first = save_roster(runtime.sessions, _parse(runtime, SAMPLE), actor="test")
-    assert len(first.added) == 12 and not first.updated
+    assert len(first.added) == 13 and not first.updated
     shifts = _count(runtime, Shift)
     second = save_roster(runtime.sessions, _parse(runtime, SAMPLE), actor="test")
-    assert not second.added and len(second.updated) == 12
-    assert _count(runtime, Counselor) == 12
+    assert not second.added and len(second.updated) == 13
+    assert _count(runtime, Counselor) == 13
     assert _count(runtime, Shift) == shifts
 
 
@@ -63,7 +63,7 @@ def test_a_bad_entry_refuses_the_whole_file_with_name_and_line(runtime: Runtime)
     assert "not a valid phone number" in by_where["Wang Fang"].message
     assert by_where["Wang Fang"].line == bad.splitlines().index('    phone: "12"') + 1
     assert "unknown language 'klingon'" in by_where["Lee Mei-ling"].message
-    assert _count(runtime, Counselor) == 12  # nothing half-applied
+    assert _count(runtime, Counselor) == 13  # nothing half-applied
 
 
 @pytest.mark.parametrize(

@@ -35,17 +35,18 @@ def test_a_proposed_edit_is_simulated_beside_the_rules_in_force(
     _demo_roster(runtime)
     client = signed_in_client(app, runtime, "sam", "supervisor")
     client.get("/supervisor/rules")  # the files are seeded as version 1
-    # Send standard callers to the backup line after 8 minutes instead of 15.
-    edit = re.sub(r"(standard:\n(?:.*\n)*?\s+max_wait:) \d+", r"\1 481", RULES, count=1)
+    # Send urgent callers to the backup line after 151 s instead of 300 (a few standard
+    # ones overflowing at 8 minutes is too rare a week to show a difference reliably).
+    edit = re.sub(r"(urgent:\n(?:.*\n)*?\s+max_wait:) \d+", r"\1 151", RULES, count=1)
     assert edit != RULES
     page = client.post(
         "/supervisor/rules",
         data={"text": edit, "action": "simulate", "csrf_token": csrf_token(client)},
     ).get_data(as_text=True)
     assert 'id="simulation"' in page
-    row = page.split('data-sim-tier="standard"')[1].split("</tr>")[0]
+    row = page.split('data-sim-tier="urgent"')[1].split("</tr>")[0]
     before, after = re.findall(r'(\d+) → <strong data-sim="overflowed">(\d+)</strong>', row)[0]
-    assert int(after) > int(before), "a shorter max_wait sends more standard callers on"
+    assert int(after) > int(before), "a shorter max_wait sends more urgent callers on"
     ideal = float(re.findall(r'data-sim="ideal-sl">([\d.]+)%', row)[0])
     proposed = float(re.findall(r'data-sim="proposed-sl">([\d.]+)%', row)[0])
     assert ideal >= proposed - 2, "the pooled ideal is the best this roster could do"

@@ -40,6 +40,7 @@ def test_steps_widen_in_order_and_say_who_they_add() -> None:
     assert [(s.starts_at, s.adds) for s in run.steps] == [
         (0, ("yue-youth", "yue-busy")),
         (60, ("yue-only",)),
+        (100, ()),  # Cantonese has no fallback language: the fallback step adds nobody
         (150, ("en-youth",)),
     ]
     assert [c.counselor_id for c in run.busy] == ["yue-busy"]
@@ -72,3 +73,19 @@ def test_longest_idle_first_within_a_step_when_the_rules_relax() -> None:
     after = explain(NOW, CANTONESE_YOUTH, ROSTER, relaxed)
     assert [c.counselor_id for c in before.offer_order][:2] == ["yue-youth", "yue-only"]
     assert [c.counselor_id for c in after.offer_order][:2] == ["yue-only", "yue-youth"]
+
+
+def test_the_fallback_step_adds_mandarin_speakers_for_a_shanghainese_caller() -> None:
+    roster = [
+        counselor("wuu-busy", {"wuu", "zh"}, {"youth"}, state=CounselorState.ON_CALL),
+        counselor("zh-youth", {"zh"}, {"youth"}, idle_for=100),
+        counselor("en-youth", {"en"}, {"youth"}, idle_for=1000),
+    ]
+    run = explain(NOW, Caller(language="wuu", topic="youth", tier="urgent"), roster, RULES)
+    assert [(s.starts_at, s.adds) for s in run.steps] == [
+        (0, ("wuu-busy",)),
+        (60, ()),
+        (100, ("zh-youth",)),
+        (150, ("en-youth",)),
+    ]
+    assert [c.counselor_id for c in run.offer_order] == ["zh-youth", "en-youth"]

@@ -16,14 +16,17 @@ from hotline.routing.snapshot import ON_CALL_STATES, on_call_summary
 
 RULES = load_rules(Path(__file__).resolve().parents[3] / "routing_rules.yaml")
 NOW = 1_000_000.0
-LANGUAGES = ["en", "zh", "yue", "fr"]  # fr: a language no rule knows, still routed
+LANGUAGES = ["en", "zh", "yue", "wuu", "fr"]  # fr: a language no rule knows, still routed
 TOPICS = list(RULES.specialties)
 AVAILABLE = CounselorState.AVAILABLE
 
 ages = st.one_of(st.integers(0, 1000).map(float), st.floats(0, 1000, allow_nan=False))
 # ages near the shipped rules' step, preference and max_wait times, where decisions flip
-call_ages = st.sampled_from([0.0, 10.0, 19.9, 20.0, 44.0, 45.0, 59.9, 60.0, 120.0, 180.0]) | ages
-languages = st.sampled_from(["en", "zh"]) | st.sampled_from(LANGUAGES)
+call_ages = (
+    st.sampled_from([0.0, 10.0, 19.9, 20.0, 30.0, 44.0, 45.0, 59.9, 60.0, 100.0, 120.0, 180.0])
+    | ages
+)
+languages = st.sampled_from(["en", "zh", "wuu"]) | st.sampled_from(LANGUAGES)
 topics = st.sampled_from(["suicide", "youth", GENERAL]) | st.sampled_from(TOPICS)
 
 
@@ -59,7 +62,13 @@ def queues(draw: st.DrawFn) -> list[WaitingCall]:
 
 
 def fits(counselor: Counselor, call: WaitingCall, step: RelaxStep) -> bool:
-    speaks = not step.language or call.language in counselor.languages
+    understood = {call.language}
+    if step.fallback_language:  # wuu callers also understand Mandarin
+        understood |= set(
+            RULES.languages[call.language].fallback if call.language in RULES.languages else ()
+        )
+    needs = step.language or step.fallback_language
+    speaks = not needs or bool(understood & counselor.languages)
     knows = not step.specialty or call.topic == GENERAL or call.topic in counselor.specialties
     return speaks and knows
 
