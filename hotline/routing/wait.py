@@ -6,13 +6,14 @@ Pure: a snapshot of the queue and the counselors in, an announcement out.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hotline.routing.match import yields_wrap_up
 from hotline.routing.policy import Rules
-from hotline.routing.relax import assess, may_take
+from hotline.routing.relax import Standing, assess, may_take
 from hotline.routing.snapshot import (
     Counselor,
     CounselorState,
@@ -76,7 +77,9 @@ def expected_wait(
     """
     roster = {c.counselor_id: c for c in counselors}
     on_call = on_call_summary(roster.values())
-    free_at = {cid: t for cid, c in roster.items() if (t := _free_at(now, c, rules, times))}
+    free_at = {
+        cid: t for cid, c in roster.items() if (t := _free_at(now, c, rules, times)) is not None
+    }
     pausable = {cid for cid, c in roster.items() if c.state is CounselorState.WRAP_UP}
     mine = _order(rules, me)
     ahead = sorted(
@@ -84,10 +87,17 @@ def expected_wait(
         key=lambda c: _order(rules, c),
     )
     for call in [*ahead, me]:
+        timeline = _timeline(now, call, rules, on_call)
+        pauses = yields_wrap_up(call, rules)
         best: tuple[float, str] | None = None
-        for cid, ready in free_at.items():
-            start = now if cid in pausable and yields_wrap_up(call, rules) else ready
-            t = _first_eligible(max(start, now), roster[cid], call, rules, on_call)
+        starts = sorted(
+            (now if pauses and cid in pausable else max(ready, now), cid)
+            for cid, ready in free_at.items()
+        )
+        for start, cid in starts:
+            if best is not None and start > best[0]:
+                break  # nobody free later can take it sooner
+            t = timeline.first_eligible(start, roster[cid], call)
             if t is not None and (best is None or (t, cid) < best):
                 best = (t, cid)
         if best is None:
@@ -147,18 +157,36 @@ def _free_at(now: float, c: Counselor, rules: Rules, times: CallTimes) -> float 
     return None
 
 
-def _first_eligible(
-    start: float, counselor: Counselor, call: WaitingCall, rules: Rules, on_call: OnCallSummary
-) -> float | None:
-    """The first moment from `start` the rules let `counselor` take `call`; None if that
-    is at or past the call's overflow. Eligibility only widens with time, and changes
-    only when a relaxation step or the wait for a preferred counselor ends."""
+@dataclass(frozen=True)
+class _Timeline:
+    """A call's standing from `now` on: it changes only when a relaxation step falls, the
+    wait for a preferred counselor ends or max_wait passes, so it is judged once for
+    each of those moments (`assess` per call, not per call and counselor)."""
+
+    moments: tuple[float, ...]  # now, then each change, ascending
+    standings: tuple[Standing, ...]
+    deadline: float  # its overflow (inf for a callback)
+
+    def first_eligible(self, start: float, counselor: Counselor, call: WaitingCall) -> float | None:
+        """The first moment from `start` the rules let `counselor` take `call`; None if
+        that is at or past the call's overflow."""
+        i = max(0, bisect.bisect_right(self.moments, start) - 1)
+        t = start
+        while i < len(self.moments):
+            if t >= self.deadline:
+                return None
+            if may_take(counselor, call, self.standings[i]):
+                return t
+            i += 1
+            if i < len(self.moments):
+                t = self.moments[i]
+        return None
+
+
+def _timeline(now: float, call: WaitingCall, rules: Rules, on_call: OnCallSummary) -> _Timeline:
     tier = rules.tier_for(call.tier)
+    deadline = math.inf if call.callback else call.entered_at + tier.max_wait
     changes = [call.entered_at + step.after for step in tier.relax]
     changes.append(call.entered_at + rules.counselor_choice.prefer_counselor_for)
-    for t in [start, *sorted(t for t in changes if t > start)]:
-        if not call.callback and t >= call.entered_at + tier.max_wait:
-            return None
-        if may_take(counselor, call, assess(t, call, rules, on_call)):
-            return t
-    return None
+    moments = (now, *sorted({t for t in changes if now < t < deadline}))
+    return _Timeline(moments, tuple(assess(t, call, rules, on_call) for t in moments), deadline)
