@@ -117,3 +117,18 @@ def test_the_console_shows_names_not_codes(app: Flask, desk: Desk, locale: str) 
     assert "call-card" in pages["card"], "Li's call is on her card"
     wrong = misnamed(pages, locale)
     assert not wrong, "shown as a code or in English:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+def test_sign_in_password_and_error_pages_are_in_the_readers_language(
+    app: Flask, desk: Desk, locale: str
+) -> None:
+    browser = {"Accept-Language": "zh-CN" if locale == "zh_Hans" else "en-US"}
+    pages = {"/signin": app.test_client().get("/signin", headers=browser).get_data(as_text=True)}
+    li = signed_in_client(app, desk.runtime, "li", "counselor", counselor="Li", locale=locale)
+    pages |= _pages(li, "/account/password")
+    refused = li.get("/supervisor/rules")
+    assert refused.status_code == 403
+    pages["403"] = refused.get_data(as_text=True)
+    wrong = misnamed(pages, locale)
+    assert not wrong, "shown as a code or in English:\n" + "\n".join(wrong)
