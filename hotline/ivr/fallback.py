@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from hotline.ivr.model import Language
-from hotline.problems import Problem
+from hotline.problems import Problem, say
 from hotline.yamlsource import Located
 
 
@@ -23,7 +23,10 @@ def merge_fallbacks(
             continue
         base = packs.get(pack.fallback)
         if base is None or base.fallback is not None or pack.fallback == code:
-            message = f"fallback {pack.fallback!r} must be a language with its own file and voice"
+            message = say(
+                "fallback %(code)r must be a language with its own file and voice",
+                code=pack.fallback,
+            )
             problems.append(files[code].problem(("fallback",), message, "fallback"))
             continue
         merged[code] = replace(

@@ -12,7 +12,7 @@ import hotline.ivr.recordings as recordings
 from hotline.ivr.lint_language import check_languages, unrecorded
 from hotline.ivr.model import Menu, Node, Script, Target
 from hotline.ivr.sources import FLOW_FILE, Sources, read_sources
-from hotline.problems import Problem
+from hotline.problems import Problem, say
 from hotline.yamlsource import Located
 
 MAX_MENUS = 3  # menus on any path before the caller reaches a person
@@ -35,7 +35,7 @@ def recording_warnings(directory: str | os.PathLike[str]) -> list[Problem]:
     sources = read_sources(directory)
     warnings = unrecorded(sources, sources.flow) if sources.flow is not None else []
     for stray in recordings.strays(directory):
-        message = "not a recording a prompt can name (lowercase name, .mp3 or .wav)"
+        message = say("not a recording a prompt can name (lowercase name, .mp3 or .wav)")
         warnings.append(Problem(sources.path(stray), 1, message))
     return sorted(warnings)
 
@@ -80,23 +80,25 @@ class _FlowCheck:
         """Every name the flow uses is one it (and the routing rules, if given) knows."""
         s = self.script
         if len(set(s.languages)) != len(s.languages):
-            self.report(self.top_line("languages"), "a language is listed twice", "languages")
+            self.report(self.top_line("languages"), say("a language is listed twice"), "languages")
         if s.default_language not in s.languages:
-            message = f"default_language {s.default_language!r} is not in languages"
+            message = say("default_language %(code)r is not in languages", code=s.default_language)
             self.report(self.top_line("default_language"), message, "default_language")
         for code in s.languages:
             if languages is not None and code not in languages:
-                message = f"language {code!r} is not in the routing rules"
+                message = say("language %(code)r is not in the routing rules", code=code)
                 self.report(self.top_line("languages"), message, code)
         if tiers is not None:
             for tier in (s.danger_tier, s.default_tier):
                 if tier not in tiers:
-                    self.report(self.top_line("tiers"), f"tier {tier!r} is not in the rules", tier)
+                    message = say("tier %(tier)r is not in the rules", tier=tier)
+                    self.report(self.top_line("tiers"), message, tier)
         if topics is not None and s.default_topic not in topics:
-            message = f"topic {s.default_topic!r} is not in the routing rules"
+            message = say("topic %(topic)r is not in the routing rules", topic=s.default_topic)
             self.report(self.top_line("default_topic"), message, "default_topic")
         if s.start not in s.nodes:
-            self.report(self.top_line("start"), f"start {s.start!r} is not a node", "start")
+            message = say("start %(start)r is not a node", start=s.start)
+            self.report(self.top_line("start"), message, "start")
         for node in s.nodes.values():
             for target in _targets(node):
                 for action in target:
@@ -115,13 +117,13 @@ class _FlowCheck:
     ) -> None:
         s = self.script
         if verb == "go" and value not in s.nodes:
-            self.report(line, f"no node named {value!r}", node)
+            self.report(line, say("no node named %(value)r", value=value), node)
         elif verb == "set_language" and value not in s.languages:
-            self.report(line, f"language {value!r} is not in languages", node)
+            self.report(line, say("language %(value)r is not in languages", value=value), node)
         elif verb == "set_topic" and topics is not None and value not in topics:
-            self.report(line, f"topic {value!r} is not in the routing rules", node)
+            self.report(line, say("topic %(value)r is not in the routing rules", value=value), node)
         elif verb == "set_tier" and tiers is not None and value not in tiers:
-            self.report(line, f"tier {value!r} is not in the routing rules", node)
+            self.report(line, say("tier %(value)r is not in the routing rules", value=value), node)
 
     def check_paths(self) -> None:
         """Nothing unreachable, no loop, at most MAX_MENUS menus before a person."""
@@ -131,7 +133,8 @@ class _FlowCheck:
         reached, looped = self.walk()
         for node in s.nodes.values():
             if node.id not in reached:
-                self.report(node.line, f"node {node.id!r} cannot be reached from start", node.id)
+                message = say("node %(node)r cannot be reached from start", node=node.id)
+                self.report(node.line, message, node.id)
         if not looped:
             self.check_depth()
 
@@ -152,7 +155,10 @@ class _FlowCheck:
                 continue
             succ, line = edges.pop()
             if succ in path:
-                message = f"goes back to {succ!r}: a caller could go round and never reach a person"
+                message = say(
+                    "goes back to %(node)r: a caller could go round and never reach a person",
+                    node=succ,
+                )
                 self.report(line, message, node_id)
                 looped = True
             elif succ not in done:
@@ -179,7 +185,11 @@ class _FlowCheck:
             seen += isinstance(node, Menu)
             if seen > MAX_MENUS:
                 count = menus(s.start)
-                message = f"a caller can meet {count} menus before a person (at most {MAX_MENUS})"
+                message = say(
+                    "a caller can meet %(count)d menus before a person (at most %(most)d)",
+                    count=count,
+                    most=MAX_MENUS,
+                )
                 self.report(node.line, message, node_id)
                 return
             node_id = max(_edges(s, node), key=lambda edge: menus(edge[0]))[0]

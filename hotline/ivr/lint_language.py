@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from hotline.ivr.model import Menu, Pass, Script, topic_keys
 from hotline.ivr.sources import FLOW_FILE, Sources
 from hotline.ivr.steps import Pause, Prompt, Say
-from hotline.problems import Problem
+from hotline.problems import Problem, say
 from hotline.yamlsource import Located
 
 # A caller in crisis holds about 15 seconds of speech. Estimated at a calm phone pace:
@@ -45,7 +45,10 @@ def check_languages(sources: Sources, script: Script) -> list[Problem]:
                 Problem(
                     sources.path(FLOW_FILE),
                     flow_file.line(("languages",)),
-                    f"language {code!r} has no file {code}.yaml (missing translation)",
+                    say(
+                        "language %(code)r has no file %(code)s.yaml (missing translation)",
+                        code=code,
+                    ),
                     code,
                 )
             )
@@ -58,27 +61,33 @@ def check_languages(sources: Sources, script: Script) -> list[Problem]:
     for code, pack in sources.packs.items():
         file = sources.pack_files[code]
         if code not in script.languages:
-            message = f"language {code!r} is not listed in flow.yaml languages"
+            message = say("language %(code)r is not listed in flow.yaml languages", code=code)
             problems.append(file.problem(("language",), message, "language"))
             continue
         for node_id, node in script.nodes.items():
             needed = isinstance(node, Menu) or node_id in passes_said
             has = pack.prompts if pack.fallback else written[code]
             if needed and node_id not in has:
-                message = f"no prompt for {node_id!r} in {code} (missing translation)"
+                message = say(
+                    "no prompt for %(node)r in %(code)s (missing translation)",
+                    node=node_id,
+                    code=code,
+                )
                 problems.append(file.problem(("prompts",), message, node_id))
         for node_id in written[code]:
             if node_id not in script.nodes:
-                message = f"prompt for {node_id!r}, which is not a node in flow.yaml"
+                message = say("prompt for %(node)r, which is not a node in flow.yaml", node=node_id)
                 problems.append(file.problem(("prompts", node_id), message, node_id))
         said = [(("prompts", k), k, v) for k, v in pack.prompts.items()]
         said += [(("messages", k), f"messages.{k}", v) for k, v in pack.messages.items()]
         for path, where, prompts in said:
             seconds = seconds_to_say(prompts)
             if seconds > MAX_PROMPT_SECONDS:
-                message = (
-                    f"prompt takes about {seconds:.1f} s to say; keep it under "
-                    f"{MAX_PROMPT_SECONDS:.0f} s (a caller in crisis hears it once)"
+                message = say(
+                    "prompt takes about %(seconds).1f s to say; keep it under %(most).0f s "
+                    "(a caller in crisis hears it once)",
+                    seconds=seconds,
+                    most=MAX_PROMPT_SECONDS,
                 )
                 problems.append(file.problem(path, message, where))
         problems += _check_speech(script, code, file, sources)
@@ -93,19 +102,21 @@ def _check_speech(script: Script, code: str, file: Located, sources: Sources) ->
     problems: list[Problem] = []
     first = menus[0].id
     if pack.speech_language is None:
-        message = f"menu {first!r} takes speech, so this file needs speech.language"
+        message = say("menu %(menu)r takes speech, so this file needs speech.language", menu=first)
         problems.append(file.problem(("speech",), message, first))
     if not pack.danger:
-        message = "speech is on: list danger words (speech.danger) in this language"
+        message = say("speech is on: list danger words (speech.danger) in this language")
         problems.append(file.problem(("speech",), message, first))
     if not pack.keywords:
-        message = "speech is on: list topic keywords (speech.keywords) in this language"
+        message = say("speech is on: list topic keywords (speech.keywords) in this language")
         problems.append(file.problem(("speech",), message, first))
     for menu in menus:
         keys = topic_keys(menu)
         for topic in pack.keywords:
             if topic not in keys:
-                message = f"spoken topic {topic!r} has no key in menu {menu.id!r}"
+                message = say(
+                    "spoken topic %(topic)r has no key in menu %(menu)r", topic=topic, menu=menu.id
+                )
                 problems.append(file.problem(("speech", "keywords", topic), message, menu.id))
     return problems
 
@@ -125,7 +136,7 @@ def unrecorded(sources: Sources, script: Script) -> list[Problem]:
         for where in lacking:
             section, _, name = where.rpartition(".")
             path = (section or "prompts", name)  # the line of the prompt, or of its section
-            message = f"no recording yet: said in {pack.fallback} instead"
+            message = say("no recording yet: said in %(fallback)s instead", fallback=pack.fallback)
             warnings.append(file.problem(path, message, where))
     return warnings
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from hotline.ivr.model import ENDS, VERBS, Action, Menu, Node, Pass, Script, Target
 from hotline.ivr.reading import Reader
-from hotline.problems import Problem
+from hotline.problems import Problem, say
 from hotline.yamlsource import Located, Path
 
 TOP = ("default_language", "languages", "danger_key", "tiers", "default_topic", "speech")
@@ -32,7 +32,7 @@ def read_flow(located: Located) -> tuple[Script | None, list[Problem]]:
     languages = reader.texts(top.get("languages"), ("languages",), "")
     danger_key = reader.key(top.get("danger_key"), ("danger_key",), "")
     if danger_key is not None and not re.fullmatch(r"[0-9*#]", danger_key):
-        reader.report(("danger_key",), "danger_key must be one key: 0-9, * or #")
+        reader.report(("danger_key",), say("danger_key must be one key: 0-9, * or #"))
         danger_key = None
     start = reader.text(top.get("start"), ("start",), "")
     tiers = reader.mapping(top.get("tiers", {}), ("tiers",), "", allowed=("danger", "default"))
@@ -78,13 +78,13 @@ def _read_nodes(reader: Reader, value: Any, danger_key: str | None) -> dict[str,
     if raw is None:
         return None
     if not raw:
-        reader.report(("nodes",), "nodes must hold at least one menu")
+        reader.report(("nodes",), say("nodes must hold at least one menu"))
         return None
     nodes: dict[str, Node] = {}
     for node_id, body in raw.items():
         path: Path = ("nodes", node_id)
         if not isinstance(node_id, str) or not re.fullmatch(r"[A-Za-z0-9_]+", node_id):
-            reader.report(path, "a node id is letters, digits and _ only", str(node_id))
+            reader.report(path, say("a node id is letters, digits and _ only"), str(node_id))
             continue
         node = _read_node(reader, node_id, body, path, danger_key)
         if node is not None:
@@ -145,13 +145,18 @@ def _read_digits(
         if key is None:
             continue
         if not KEYS.fullmatch(key):
-            reader.report(key_path, f"key {key!r}: only 0-9, * and # can be pressed", node_id)
+            reader.report(
+                key_path, say("key %(key)r: only 0-9, * and # can be pressed", key=key), node_id
+            )
         elif num_digits is not None and len(key) > num_digits:
-            reader.report(key_path, f"key {key!r} is longer than num_digits {num_digits}", node_id)
+            message = say("key %(key)r is longer than num_digits %(n)d", key=key, n=num_digits)
+            reader.report(key_path, message, node_id)
         elif key == danger_key:
-            reader.report(key_path, f"key {key!r} is the danger key; pick another", node_id)
+            reader.report(
+                key_path, say("key %(key)r is the danger key; pick another", key=key), node_id
+            )
         elif key in digits:
-            reader.report(key_path, f"key {key!r} is used twice in this menu", node_id)
+            reader.report(key_path, say("key %(key)r is used twice in this menu", key=key), node_id)
         target = _read_target(reader, target_value, key_path, node_id)
         if target is not None and key not in digits:
             digits[key] = target
@@ -164,7 +169,7 @@ def _read_target(reader: Reader, value: Any, path: Path, node_id: str) -> Target
     if isinstance(value, str) and value.strip():
         return (Action("go", value, line),)
     if not isinstance(value, list) or not value:
-        reader.report(path, "a target is a node id or a non-empty list of actions", node_id)
+        reader.report(path, say("a target is a node id or a non-empty list of actions"), node_id)
         return None
     actions: list[Action] = []
     for i, item in enumerate(value):
@@ -174,11 +179,13 @@ def _read_target(reader: Reader, value: Any, path: Path, node_id: str) -> Target
         actions.append(action)
     for action in actions[:-1]:
         if action.verb == "go" or action.verb in ENDS:
-            reader.report(path, f"{action.verb} must be the last action of its list", node_id)
+            message = say("%(verb)s must be the last action of its list", verb=action.verb)
+            reader.report(path, message, node_id)
             return None
     if actions[-1].verb != "go" and actions[-1].verb not in ENDS:
         ends = ", ".join(("go", *ENDS))
-        reader.report(path, f"this action list never reaches a person: end it with {ends}", node_id)
+        message = say("this action list never reaches a person: end it with %(ends)s", ends=ends)
+        reader.report(path, message, node_id)
         return None
     return tuple(actions)
 
@@ -189,18 +196,24 @@ def _read_action(reader: Reader, item: Any, path: Path, node_id: str) -> Action 
         return Action(str(item), "", line)
     if not isinstance(item, dict) or len(item) != 1:
         known = ", ".join(VERBS)
-        reader.report(path, f"an action is enqueue, offer_callback or one of {known}", node_id)
+        message = say("an action is enqueue, offer_callback or one of %(known)s", known=known)
+        reader.report(path, message, node_id)
         return None
     ((verb, value),) = item.items()
     if verb not in VERBS or verb in ("enqueue", "offer_callback"):
-        reader.report(path, f"unknown action {verb!r} (known: {', '.join(VERBS)})", node_id)
+        message = say(
+            "unknown action %(verb)r (known: %(known)s)", verb=verb, known=", ".join(VERBS)
+        )
+        reader.report(path, message, node_id)
         return None
     text = reader.text(value, (*path, verb), node_id)
     if text is None:
         return None
     if verb == "transfer" and text != "overflow" and not E164.fullmatch(text):
         reader.report(
-            path, f"transfer to {text!r}: use +E.164 (e.g. +15551234567) or overflow", node_id
+            path,
+            say("transfer to %(to)r: use +E.164 (e.g. +15551234567) or overflow", to=text),
+            node_id,
         )
         return None
     return Action(verb, text, line)

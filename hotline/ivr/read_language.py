@@ -10,7 +10,7 @@ import hotline.ivr.recordings as recordings
 from hotline.ivr.model import MESSAGES, Language
 from hotline.ivr.reading import Reader
 from hotline.ivr.steps import Pause, Play, Prompt, Say
-from hotline.problems import Problem
+from hotline.problems import Problem, say
 from hotline.yamlsource import Located, Path
 
 TOP = ("language", "fallback", "say", "speech", "messages", "prompts")
@@ -33,8 +33,8 @@ def read_voice(located: Located) -> tuple[str, str, str] | None:
     data = located.data
     if not isinstance(data, dict) or not isinstance(data.get("say"), dict):
         return None
-    code, say = data.get("language"), data["say"]
-    voice, language = say.get("voice"), say.get("language")
+    code, speak = data.get("language"), data["say"]
+    voice, language = speak.get("voice"), speak.get("language")
     if isinstance(code, str) and isinstance(voice, str) and isinstance(language, str):
         return code, voice, language
     return None
@@ -59,17 +59,18 @@ def read_language(
     fallback = reader.text(top.get("fallback"), ("fallback",), "") if fallback_named else None
     voice = say_language = None
     if "say" in top or not fallback_named:
-        say = reader.mapping(top.get("say"), ("say",), "say", allowed=("voice", "language"))
-        if say is not None:
-            voice = reader.text(say.get("voice"), ("say", "voice"), "say")
-            say_language = reader.text(say.get("language"), ("say", "language"), "say")
+        speak = reader.mapping(top.get("say"), ("say",), "say", allowed=("voice", "language"))
+        if speak is not None:
+            voice = reader.text(speak.get("voice"), ("say", "voice"), "say")
+            say_language = reader.text(speak.get("language"), ("say", "language"), "say")
         if voice is None or say_language is None:
             return None, reader.problems
     elif fallback is not None and fallback in voices:
         voice, say_language = voices[fallback]  # replaced by the fallback's when merged
     if code is None or (fallback_named and fallback is None) or voice is None:
         if code is not None and fallback is not None and voice is None:
-            reader.report(("fallback",), f"no usable language file for {fallback!r}", "fallback")
+            message = say("no usable language file for %(code)r", code=fallback)
+            reader.report(("fallback",), message, "fallback")
         return None, reader.problems
     own = {**voices, code: (voice, say_language or "")} if "say" in top else voices
     pieces = _Pieces(reader, code, own, recorded or Recorded({}), fallback is not None)
@@ -150,7 +151,7 @@ class _Pieces:
     def prompt(self, value: Any, path: Path, where: str) -> tuple[Prompt, ...] | object | None:
         items = value if isinstance(value, list) else [value]
         if not items:
-            self.reader.report(path, "a prompt cannot be empty", where)
+            self.reader.report(path, say("a prompt cannot be empty"), where)
             return None
         pieces = [
             self.piece(item, (*path, i) if value is items else path, where)
@@ -170,9 +171,10 @@ class _Pieces:
         if target.startswith("https://"):
             return Play(target)
         if not recordings.NAME.match(target):
-            message = (
+            message = say(
                 "an audio prompt is an https:// URL or a recording's file name in "
-                f"ivr_scripts/audio/{self.code}/, like welcome.mp3 (.mp3 or .wav)"
+                "ivr_scripts/audio/%(code)s/, like welcome.mp3 (.mp3 or .wav)",
+                code=self.code,
             )
             reader.report(path, message, where)
             return None
@@ -181,16 +183,20 @@ class _Pieces:
             return Play(self.recorded.base + recordings.url_path(self.code, target, sha256))
         if self.has_fallback:
             return _UNRECORDED
-        reader.report(path, f"no recording ivr_scripts/audio/{self.code}/{target}", where)
+        message = say(
+            "no recording ivr_scripts/audio/%(code)s/%(file)s", code=self.code, file=target
+        )
+        reader.report(path, message, where)
         return None
 
     def piece(self, value: Any, path: Path, where: str) -> Prompt | object | None:
         reader = self.reader
         if isinstance(value, str):
             if self.code not in self.voices:
-                message = (
-                    f"{self.code!r} has no text-to-speech voice: record this ({{play: file}}) "
-                    "or write {say: ..., language: xx} in a language with a voice"
+                message = say(
+                    "%(code)r has no text-to-speech voice: record this ({play: file}) "
+                    "or write {say: ..., language: xx} in a language with a voice",
+                    code=self.code,
                 )
                 reader.report(path, message, where)
                 return None
@@ -200,7 +206,8 @@ class _Pieces:
             return None
         kinds = [kind for kind in ("say", "play", "pause") if kind in form]
         if len(kinds) != 1 or ("language" in form and kinds != ["say"]):
-            reader.report(path, "a piece is text, {say, language}, {play: url} or {pause}", where)
+            message = say("a piece is text, {say, language}, {play: url} or {pause}")
+            reader.report(path, message, where)
             return None
         if "play" in form:
             return self.play(form["play"], (*path, "play"), where)
@@ -209,15 +216,18 @@ class _Pieces:
             return Pause(seconds) if seconds is not None else None
         language = form.get("language", self.code)
         if language == self.code and self.has_fallback and language not in self.voices:
-            message = (
-                f"{language!r} has no text-to-speech voice: record this ({{play: file}}) "
-                "or write {say: ..., language: xx} in a language with a voice"
+            message = say(
+                "%(code)r has no text-to-speech voice: record this ({play: file}) "
+                "or write {say: ..., language: xx} in a language with a voice",
+                code=language,
             )
             reader.report(path, message, where)
             return None
         if not isinstance(language, str) or language not in self.voices:
             known = ", ".join(sorted(self.voices))
-            message = f"no usable language file for {language!r} (have: {known})"
+            message = say(
+                "no usable language file for %(code)r (have: %(known)s)", code=language, known=known
+            )
             reader.report((*path, "language"), message, where)
             return None
         return self.say(form["say"], language, (*path, "say"), where)

@@ -12,7 +12,7 @@ from hotline.ivr.fallback import merge_fallbacks
 from hotline.ivr.model import Language, Script
 from hotline.ivr.read_flow import read_flow
 from hotline.ivr.read_language import Recorded, Voices, read_language, read_voice
-from hotline.problems import InvalidFile, Problem
+from hotline.problems import InvalidFile, Problem, say
 from hotline.yamlsource import Located, load_located
 
 FLOW_FILE = "flow.yaml"
@@ -62,19 +62,23 @@ def read_sources(
     try:
         names = sorted(os.listdir(sources.directory))
     except OSError as exc:
-        sources.problems.append(Problem(str(sources.directory), 1, f"cannot read: {exc}"))
+        message = say("cannot read: %(error)s", error=str(exc))
+        sources.problems.append(Problem(str(sources.directory), 1, message))
         return sources
     for name in names:
         if name.endswith(".yml"):
-            sources.problems.append(Problem(sources.path(name), 1, "rename to .yaml to use it"))
+            sources.problems.append(
+                Problem(sources.path(name), 1, say("rename to .yaml to use it"))
+            )
         if not name.endswith(".yaml"):
             continue
         try:
             sources.texts[name] = (sources.directory / name).read_text(encoding="utf-8")
         except (OSError, UnicodeError) as exc:
-            sources.problems.append(Problem(sources.path(name), 1, f"cannot read: {exc}"))
+            message = say("cannot read: %(error)s", error=str(exc))
+            sources.problems.append(Problem(sources.path(name), 1, message))
     if FLOW_FILE not in sources.texts:
-        sources.problems.append(Problem(sources.path(FLOW_FILE), 1, "flow.yaml is missing"))
+        sources.problems.append(Problem(sources.path(FLOW_FILE), 1, say("flow.yaml is missing")))
     located = {name: _locate(sources, name) for name in sources.texts}
     flow_file = located.pop(FLOW_FILE, None)
     if flow_file is not None:
@@ -103,10 +107,10 @@ def _read_packs(sources: Sources, located: dict[str, Located | None]) -> None:
             continue
         stem = name.removesuffix(".yaml")
         if pack.code != stem:
-            message = f"language {pack.code!r} must be in a file named {pack.code}.yaml"
+            message = say("language %(code)r must be in a file named %(code)s.yaml", code=pack.code)
             sources.problems.append(file.problem(("language",), message, "language"))
         elif pack.code in sources.packs:
-            sources.problems.append(file.problem(("language",), "language given twice"))
+            sources.problems.append(file.problem(("language",), say("language given twice")))
         else:
             sources.packs[pack.code] = pack
             sources.pack_files[pack.code] = file

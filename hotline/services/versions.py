@@ -26,7 +26,7 @@ import hotline.ivr.recordings as recordings
 from hotline.ivr.model import Script
 from hotline.ivr.script import load_scripts
 from hotline.ivr.sources import Sources
-from hotline.problems import InvalidFile, Problem
+from hotline.problems import InvalidFile, Problem, say
 from hotline.records.models import AuditEvent, RuleVersion
 from hotline.routing.rules import Rules, parse_rules
 
@@ -119,7 +119,7 @@ def parse_scripts(
     if bad:
         raise InvalidFile(
             [
-                Problem(f"{SCRIPTS_DIR}/{name}", 1, "a script file is named like en.yaml")
+                Problem(f"{SCRIPTS_DIR}/{name}", 1, say("a script file is named like en.yaml"))
                 for name in bad
             ]
         )

@@ -106,6 +106,8 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "../routing/rules.py",
         "../routing/policy_sections.py",
         "../services/publishing.py",
+        "../services/versions.py",
+        "../ivr/*.py",
     ),
 }
 TRANSLATED = ("zh_Hans",)

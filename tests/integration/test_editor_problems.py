@@ -58,3 +58,15 @@ def test_a_syntax_error_is_said_plainly_on_its_own_line(app: Flask, runtime: Run
     [chinese] = _listed(_check(zh, text))
     assert f"line {line}:" in english and "this line needs a ':' after its key" in english
     assert f"第 {line} 行" in chinese and "这一行的键后面需要一个“:”" in chinese
+
+
+def test_script_problems_are_listed_in_chinese(app: Flask, runtime: Runtime) -> None:
+    zh = signed_in_client(app, runtime, "mei", "supervisor", locale="zh_Hans")
+    scripts = {p.name: p.read_text() for p in sorted((ROOT / "ivr_scripts").glob("*.yaml"))}
+    flow = scripts["flow.yaml"].replace("{go: confidential}", "{go: nowhere}", 1)
+    data = {f"file:{name}": text for name, text in scripts.items()}
+    data |= {"file:flow.yaml": flow, "action": "check", "csrf_token": csrf_token(zh)}
+    page = zh.post("/supervisor/scripts", data=data).get_data(as_text=True)
+    line = _line_of(flow, "{go: nowhere}")
+    items = _listed(page)
+    assert any(f"第 {line} 行" in i and "没有名为 'nowhere' 的节点" in i for i in items), items
