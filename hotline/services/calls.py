@@ -8,42 +8,25 @@ state) takes the flow's safe default: the queue, with topic general, tier urgent
 from __future__ import annotations
 
 import base64
-import contextlib
-import dataclasses
 import hashlib
 import hmac
-import json
 import logging
 import re
 from dataclasses import dataclass
-from typing import Literal
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.ivr.flow import CallerInput, CallState, advance, safe_default, start
 from hotline.ivr.script import Script
-from hotline.ivr.steps import Ask, Enqueue, OfferCallback, Prompt, Say, Step, Transfer
+from hotline.ivr.steps import Ask, Enqueue, OfferCallback, Step, Transfer
 from hotline.live.calls import CallStore, LiveCall, new_call_id, now
-from hotline.live.presence import Presence
-from hotline.live.queue import LiveQueue
-from hotline.phone_numbers import coarse_region, e164_of, parse_number, to_e164
+from hotline.phone_numbers import coarse_region, e164_of, parse_number
 from hotline.privacy import caller_key
-from hotline.records.calls import median_talk_since
-from hotline.records.vault import VaultKeyError
-from hotline.routing.wait import (
-    SAY_NOTHING,
-    Announcement,
-    CallTimes,
-    announce,
-    expected_wait,
-)
 from hotline.runtime import Runtime
-from hotline.services.callbacks import may_offer, request_from_queue
-from hotline.services.dispatch import enqueue_call, overflow
+from hotline.services.dispatch import enqueue_call
+from hotline.services.url_state import read_token, state_token
 
 log = logging.getLogger(__name__)
 _DIGITS = re.compile(r"^[0-9*#]{1,20}$")
-_CALL_ID = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+CALL_ID = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
 MAX_SPEECH = 300  # characters of a SpeechResult looked at; the words are never stored
 
 
@@ -62,51 +45,6 @@ class Turn:
 # nothing in Redis. The live call is written once, when the caller joins the queue
 # (`CallStore.join`, which also maps the CallSid). A token that is missing, altered or for
 # another call falls back to the state in Redis, and without that to the safe default.
-
-
-@dataclass(frozen=True)
-class Carried:
-    state: CallState
-    started_at: float | None  # None in a token from before the start time was carried
-
-
-def state_token(
-    runtime: Runtime, call_id: str, state: CallState, started_at: float | None = None
-) -> str | None:
-    key = runtime.settings.secret_key
-    if key is None:
-        return None
-    body: list[object] = [call_id, state.to_dict()]
-    if started_at is not None:
-        body.append(round(started_at, 3))
-    payload = base64.urlsafe_b64encode(json.dumps(body, separators=(",", ":")).encode()).rstrip(
-        b"="
-    )
-    return f"{payload.decode()}.{_mac(key.reveal(), payload)}"
-
-
-def _mac(secret: str, payload: bytes) -> str:
-    digest = hmac.new(secret.encode(), b"ivr-state:" + payload, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:18]).decode()
-
-
-def read_token(runtime: Runtime, token: str | None, call_id: str | None) -> Carried | None:
-    """The state a token carries, if it is ours, intact, and for this call."""
-    key = runtime.settings.secret_key
-    if not token or key is None or not call_id or len(token) > 2048 or "." not in token:
-        return None
-    payload, _, mac = token.rpartition(".")
-    if not hmac.compare_digest(mac, _mac(key.reveal(), payload.encode())):
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-        owner, state, *rest = json.loads(raw)
-        if owner != call_id:
-            return None
-        started = float(rest[0]) if rest else None
-        return Carried(CallState.from_dict(state), started)
-    except (ValueError, TypeError):
-        return None
 
 
 def clean_input(digits: str | None, speech: str | None) -> CallerInput:
@@ -199,7 +137,7 @@ def respond(
         )
         return _join(runtime, call, state, step)
     store = CallStore(runtime.redis)
-    call = store.get(call_id) if call_id and _CALL_ID.match(call_id) else None
+    call = store.get(call_id) if call_id and CALL_ID.match(call_id) else None
     if call is None and call_sid:
         call = store.by_sid(call_sid)
     if call is None:
@@ -287,142 +225,3 @@ def _enqueue(runtime: Runtime, call: LiveCall) -> None:
             "speech_used": call.speech_used,
         },
     )
-
-
-@dataclass(frozen=True)
-class HoldTurn:
-    action: str  # "hold", "connect" or "overflow"
-    call: LiveCall | None
-    language: str
-    number: str | None = None  # for overflow
-    position: int | None = None  # place in line, for the hold message
-    said: Announcement = SAY_NOTHING  # what the hold message may say about time
-
-
-def hold_turn(runtime: Runtime, *, call_id: str | None, call_sid: str) -> HoldTurn:
-    """Keep holding, join the counselor, or overflow (past max_wait, or the call is lost)."""
-
-    store = CallStore(runtime.redis)
-    call = store.get(call_id) if call_id and _CALL_ID.match(call_id) else None
-    if call is None and call_sid:
-        call = store.by_sid(call_sid)
-    rules = runtime.rules
-    if call is None or call.queued_at is None:
-        return HoldTurn("overflow", call, rules.default_language, rules.overflow_number(None))
-    language = call.language or rules.default_language
-    if call.stage == "connected":
-        return HoldTurn("connect", call, language)
-    tier = runtime.rules_for(call.rules_version).tiers.get(call.tier or "")
-    waited = now() - call.queued_at
-    if call.stage == "queued" and (tier is None or waited >= tier.max_wait):
-        overflow(runtime, call.call_id)
-        call = store.get(call.call_id) or call
-    if call.stage == "overflowed":
-        return HoldTurn("overflow", call, language, rules.overflow_number(language))
-    queue = LiveQueue(runtime.redis)
-    position = queue.position(call.call_id, rules.tier_order)
-    said = _time_to_say(runtime, call.call_id) if position else SAY_NOTHING
-    return HoldTurn("hold", call, language, position=position, said=said)
-
-
-_HANDLE: dict[int, tuple[float, float]] = {}  # per runtime: (talk seconds, until), every 10 min
-DEFAULT_TALK = 20 * 60  # seconds, until the day's records say otherwise
-
-
-def _time_to_say(runtime: Runtime, call_id: str) -> Announcement:
-    """From live state (the queue, the counselors, their wrap-ups) and the records (talk
-    time): see routing.wait. A caller being rung for right now hears nothing of time."""
-    queue = LiveQueue(runtime.redis)
-    me = queue.get(call_id)
-    if me is None or queue.is_offered(call_id):
-        return SAY_NOTHING
-    rules = runtime.rules_for(me.rules_version)
-    moment = now()
-    times = CallTimes(talk=_talk_seconds(runtime), wrap_up=rules.offer.wrap_up)
-    counselors = Presence(runtime.redis).all()
-    seconds = expected_wait(moment, me, queue.waiting(), counselors, rules, times)
-    return announce(moment, me, rules, seconds)
-
-
-def _talk_seconds(runtime: Runtime) -> float:
-    """Today's median talk time in the records (looked up every 10 minutes at most)."""
-    moment = now()
-    seconds, until = _HANDLE.get(id(runtime), (0.0, 0.0))
-    if moment >= until:
-        talk: float | None = None
-        with contextlib.suppress(SQLAlchemyError):  # the database down: the default
-            talk = median_talk_since(runtime.sessions, moment - 24 * 3600)
-        seconds = talk or DEFAULT_TALK
-        _HANDLE[id(runtime)] = (seconds, moment + 600)
-    return seconds
-
-
-@dataclass(frozen=True)
-class CallbackChoice:
-    open: bool  # offer the callback key on this hold turn
-    key: str
-    e164: str | None  # in memory for this webhook only
-
-
-def callback_choice(runtime: Runtime, call: LiveCall, from_number: str | None) -> CallbackChoice:
-    """Whether this hold turn offers a callback (see callbacks.may_offer)."""
-
-    e164 = to_e164(from_number)
-    return CallbackChoice(may_offer(runtime, call, e164), runtime.rules.callbacks.key, e164)
-
-
-CallbackAsked = Literal["arranged", "not_now", "failed"]
-_CANNOT = {SQLAlchemyError: "database unavailable", VaultKeyError: "DATA_KEY unusable"}
-
-
-def ask_callback(runtime: Runtime, call: LiveCall, choice: CallbackChoice) -> CallbackAsked:
-    """The caller pressed the callback key: "arranged"; "not_now" when there is no place to
-    keep (no number, or a counselor is being rung for them); "failed" when it could not be
-    arranged (the database or the vault key): they are told so and keep their place."""
-
-    if choice.e164 is None:
-        return "not_now"
-    try:
-        return "arranged" if request_from_queue(runtime, call, choice.e164) else "not_now"
-    except (SQLAlchemyError, VaultKeyError) as exc:
-        reason = next(text for kind, text in _CANNOT.items() if isinstance(exc, kind))
-        log.warning(
-            "callback could not be arranged; caller told and keeps holding",
-            extra={"call_id": call.call_id, "reason": reason, "error": type(exc).__name__},
-        )
-        return "failed"
-
-
-def fill(prompts: tuple[Prompt, ...], **values: object) -> tuple[Prompt, ...]:
-    """Put values into a message's {placeholders} (spoken text only)."""
-
-    def put(text: str) -> str:
-        for name, value in values.items():
-            text = text.replace("{" + name + "}", str(value))
-        return text
-
-    return tuple(
-        dataclasses.replace(p, text=put(p.text)) if isinstance(p, Say) else p for p in prompts
-    )
-
-
-def hold_words(
-    script: Script, language: str, position: int | None, said: Announcement = SAY_NOTHING
-) -> tuple[Prompt, ...]:
-    """'You are still in line', where they stand, and what is true about time (see
-    routing.wait): an estimated wait that comes before their overflow, or when a person
-    will answer (to a caller in danger only that), or nothing."""
-    words = script.message(language, "hold")
-    if position is None:
-        return words
-    if position == 1:
-        words += script.message(language, "next_in_line")
-    else:
-        words += fill(script.message(language, "position"), position=position)
-    if said.within == 1:
-        return words + script.message(language, "answer_within_one")
-    if said.within is not None:
-        return words + fill(script.message(language, "answer_within"), minutes=said.within)
-    if said.minutes is not None:
-        return words + fill(script.message(language, "wait"), minutes=said.minutes)
-    return words

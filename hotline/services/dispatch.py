@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import Literal
 from urllib.parse import urlencode
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -210,6 +211,28 @@ def back_in_line(runtime: Runtime, call_id: str) -> None:
     if call is not None and call.stage == "offered":
         call.stage, call.counselor_id, call.counselor_leg = "queued", None, None
         store.save(call)
+
+
+@dataclass(frozen=True)
+class OfferAnswered:
+    """What the counselor's key did: "accepted" (with the call), "passed" or "gone"."""
+
+    outcome: Literal["accepted", "passed", "gone"]
+    call: LiveCall | None = None
+
+
+def answer_offer(runtime: Runtime, offer_id: str, digits: str) -> OfferAnswered:
+    """The counselor's key on an offer: the accept key bridges them in; anything else
+    passes the caller on (they keep their place, and the next counselor is sought)."""
+    pending = Offers(runtime.redis).get(offer_id)
+    if pending is None:
+        return OfferAnswered("gone")
+    if digits != runtime.rules.offer.accept_key:
+        missed(runtime, pending)
+        runtime.jobs.enqueue("dispatch")
+        return OfferAnswered("passed")
+    call = accept(runtime, offer_id)
+    return OfferAnswered("accepted", call) if call is not None else OfferAnswered("gone")
 
 
 def accept(runtime: Runtime, offer_id: str) -> LiveCall | None:

@@ -11,9 +11,9 @@ from werkzeug.exceptions import HTTPException
 
 from hotline.ivr.steps import OVERFLOW, Ask, Prompt, Transfer
 from hotline.live.calls import CallStore, LiveCall
-from hotline.live.offers import Offers
 from hotline.runtime import Runtime
 from hotline.services import callbacks, calls, dispatch
+from hotline.services import hold as hold_service
 from hotline.services import status as status_callbacks
 from hotline.services import supervise as supervision
 from hotline.telephony import twiml
@@ -130,31 +130,25 @@ def ivr() -> Response:
 def hold() -> Response:
     """The hold loop: the caller hears they are not forgotten, until answered or overflowed."""
     runtime = current_app.extensions["hotline"]
-    turn = calls.hold_turn(
-        runtime, call_id=request.args.get("call"), call_sid=request.form.get("CallSid", "")
+    answer = hold_service.hold(
+        runtime,
+        call_id=request.args.get("call"),
+        call_sid=request.form.get("CallSid", ""),
+        from_number=request.form.get("From"),
+        digits=request.form.get("Digits"),
     )
-    script = runtime.scripts.get(turn.call.script_version) if turn.call else runtime.scripts.current
-    if turn.action == "overflow":
-        assert turn.number is not None
-        words = script.message(turn.language, "transfer")
-        return _transfer(runtime, turn.number, words)
-    assert turn.call is not None
-    if turn.action == "connect":
-        return _connect_caller(runtime, turn.call)
-    here = _url("voice.hold", turn.call.call_id)
-    choice = calls.callback_choice(runtime, turn.call, request.form.get("From"))
-    pressed = choice.open and request.form.get("Digits") == choice.key
-    asked = calls.ask_callback(runtime, turn.call, choice) if pressed else "not_now"
-    if asked == "arranged":
-        return _twiml(twiml.farewell(script.message(turn.language, "callback_confirm")))
-    words = calls.hold_words(script, turn.language, turn.position, turn.said)
-    if asked == "failed":  # told the truth, in their place; not offered again this turn
-        failed = script.message(turn.language, "callback_failed")
-        return _twiml(twiml.hold(failed + words, here))
-    if choice.open:
-        offer = calls.fill(script.message(turn.language, "callback_offer"), key=choice.key)
-        return _twiml(twiml.hold_or_callback(words, offer, here))
-    return _twiml(twiml.hold(words, here))
+    if answer.action == "overflow":
+        assert answer.number is not None
+        return _transfer(runtime, answer.number, answer.words)
+    assert answer.call is not None
+    if answer.action == "connect":
+        return _connect_caller(runtime, answer.call)
+    if answer.action == "arranged":
+        return _twiml(twiml.farewell(answer.words))
+    here = _url("voice.hold", answer.call.call_id)
+    if answer.offer:
+        return _twiml(twiml.hold_or_callback(answer.words, answer.offer, here))
+    return _twiml(twiml.hold(answer.words, here))
 
 
 @bp.post("/connect")
@@ -192,22 +186,19 @@ def offer() -> Response:
 def offer_answer() -> Response:
     """The accept key bridges the counselor in; anything else passes the call on."""
     runtime = current_app.extensions["hotline"]
-    offer_id = request.args.get("offer", "")
-    pending = Offers(runtime.redis).get(offer_id)
-    if pending is None:
-        return _twiml(twiml.goodbye("This caller is no longer waiting. Thank you."))
-    if request.form.get("Digits", "") != runtime.rules.offer.accept_key:
-        dispatch.missed(runtime, pending)
-        runtime.jobs.enqueue("dispatch")
+    answered = dispatch.answer_offer(
+        runtime, request.args.get("offer", ""), request.form.get("Digits", "")
+    )
+    if answered.outcome == "passed":
         return _twiml(twiml.goodbye("The call has been passed on. Thank you."))
-    call = dispatch.accept(runtime, offer_id)
+    call = answered.call
     if call is None:
         return _twiml(twiml.goodbye("This caller is no longer waiting. Thank you."))
+    room = dispatch.room(call.call_id)
     if call.callback_id is not None:
         notice = "Ringing the caller now. Please stay on the line."
-        room = dispatch.room(call.call_id)
         return _twiml(twiml.conference(room, (), notice=notice, ends=False))
-    return _twiml(twiml.conference(dispatch.room(call.call_id), (), ends=False))
+    return _twiml(twiml.conference(room, (), ends=False))
 
 
 @bp.post("/callback")

@@ -13,7 +13,7 @@ from hotline.ivr.flow import CallState
 from hotline.ivr.model import Menu
 from hotline.live.calls import CallStore, LiveCall
 from hotline.runtime import Runtime
-from hotline.services.calls import read_token
+from hotline.services.url_state import read_token
 from tests.support.caller import SILENCE, Caller, goes_to_hold, is_menu, said
 from tests.support.twiml import Verb, flat
 

@@ -7,8 +7,8 @@ from hotline.live.calls import CallStore, now
 from hotline.live.offers import Offers
 from hotline.live.presence import Presence
 from hotline.routing.snapshot import CounselorState
-from hotline.services.calls import ask_callback, callback_choice
 from hotline.services.dispatch import accept, dispatch, missed, room
+from hotline.services.hold import ask_callback, callback_choice
 from tests.conftest import PUBLIC_URL
 from tests.support.memory import Memory
 from tests.support.service_calls import (

@@ -10,8 +10,8 @@ from hotline.live.queue import LiveQueue
 from hotline.records import vault
 from hotline.records.models import AuditEvent, Callback
 from hotline.runtime import Runtime
-from hotline.services.calls import ask_callback, callback_choice
 from hotline.services.dispatch import dispatch
+from hotline.services.hold import ask_callback, callback_choice
 from tests.support.memory import Memory, everything_stored
 from tests.support.service_calls import ENGLISH_SUICIDE, call_in, waited
 from tests.support.zones import number_open_now

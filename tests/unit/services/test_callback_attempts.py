@@ -14,8 +14,8 @@ from hotline.records.models import Callback, CallbackVault
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
 from hotline.services.callbacks import answered, leg_ended
-from hotline.services.calls import ask_callback, callback_choice
 from hotline.services.dispatch import accept, dispatch
+from hotline.services.hold import ask_callback, callback_choice
 from tests.conftest import PUBLIC_URL
 from tests.support.memory import Memory
 from tests.support.service_calls import ENGLISH_SUICIDE, call_in, offer_in, waited

@@ -8,8 +8,8 @@ from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services.calls import hold_turn
 from hotline.services.dispatch import dispatch, overflow
+from hotline.services.hold import hold_turn
 from tests.conftest import PUBLIC_URL
 from tests.support.memory import Memory
 from tests.support.service_calls import ENGLISH_SUICIDE, MANDARIN_SUICIDE, call_in, waited

@@ -11,7 +11,7 @@ from hotline.problems import InvalidFile
 from hotline.records.models import AuditEvent
 from hotline.runtime import Runtime
 from hotline.services import publishing, versions
-from hotline.services.calls import hold_turn
+from hotline.services.hold import hold_turn
 from tests.conftest import ROOT
 from tests.support.service_calls import ENGLISH_SUICIDE, call_in, waited
 
