@@ -90,19 +90,19 @@ def clock(at: dt.datetime, zone: dt.tzinfo) -> str:
 
 
 def card_html(card: CallCard | None) -> str:
+    """The call card, or "" with no call (the grid then closes the gap)."""
+    if card is None:
+        return ""
     return render_template(
         "console/_card.html",
         card=card,
         name=name,
-        waited=minutes_seconds(card.waited_seconds) if card else "",
-        target=minutes_seconds(card.target_seconds) if card else "",
-        late=bool(
-            card
-            and card.waited_seconds is not None
-            and card.target_seconds is not None
-            and card.waited_seconds > card.target_seconds
-        ),
-        nth=ordinal(card.calls_this_week) if card else "",
+        waited=minutes_seconds(card.waited_seconds),
+        target=minutes_seconds(card.target_seconds),
+        late=card.waited_seconds is not None
+        and card.target_seconds is not None
+        and card.waited_seconds > card.target_seconds,
+        nth=ordinal(card.calls_this_week),
     )
 
 

@@ -44,9 +44,15 @@ def sim_time_scale() -> float:
 
 
 @pytest.fixture
-def server(tmp_path: Path, sim_time_scale: float) -> Iterator[Server]:
-    """A fresh server: the repo's rules (wrap-up 120 s), ROSTER (everyone always on call),
-    the accounts in ACCOUNTS (password: password_of(name)), and a local Twilio."""
+def roster() -> str:
+    """The roster the server starts with; a test may parametrize `roster` with its own."""
+    return ROSTER
+
+
+@pytest.fixture
+def server(tmp_path: Path, sim_time_scale: float, roster: str) -> Iterator[Server]:
+    """A fresh server: the repo's rules (wrap-up 120 s), `roster` (ROSTER: everyone always on
+    call), the accounts in ACCOUNTS (password: password_of(name)), and a local Twilio."""
     sim = TwilioSim(account_sid=SID, auth_token=TOKEN, time_scale=sim_time_scale)
     env = hotline_env(
         tmp_path,
@@ -55,7 +61,7 @@ def server(tmp_path: Path, sim_time_scale: float) -> Iterator[Server]:
         TWILIO_API_URL=sim.api_url,
         TWILIO_NUMBER=sim.number,
     )
-    prepare(Settings.from_env(env), ROSTER)
+    prepare(Settings.from_env(env), roster)
     try:
         with hotline_run(tmp_path, env) as base:
             sim.service_url = base

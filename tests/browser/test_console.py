@@ -3,6 +3,7 @@ wrap-up onto its own call, with one console page left open throughout (no reload
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import sqlite3
@@ -246,3 +247,37 @@ def test_a_relaxed_match_says_so_on_the_card(
     expect(card.locator(".language")).to_have_text("Cantonese")
     expect(card.locator(".waited")).to_have_text(re.compile(r"^\d+:\d\d \(target 3:00\)$"))
     docs_shot(page, "relaxed-en")
+
+
+_IN_THREE_DAYS = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).strftime("%a").lower()
+OFF_SHIFT = f"""
+timezone: UTC
+counselors:
+  - {{name: Ana, phone: "{ANA}", languages: [en], specialties: [suicide, youth],
+      shifts: [{{days: [{_IN_THREE_DAYS}], from: "10:00", to: "12:00"}}]}}
+  - {{name: Li, phone: "{LI}", languages: [zh, en], specialties: [suicide], always_on_call: true}}
+  - {{name: Zhang, phone: "{ZHANG}", languages: [zh], specialties: [youth], always_on_call: true}}
+"""
+
+
+@pytest.mark.parametrize("roster", [OFF_SHIFT])
+def test_off_shift_the_console_shows_only_what_can_be_done_and_a_caller_in_danger(
+    server: Server, page: Page, docs_shot: Shot
+) -> None:
+    sign_in(page, server, "ana")  # her one shift is three days away
+    state = page.locator("#state-label")
+    expect(state).to_have_text("Off shift", timeout=30_000)
+    expect(page.locator("#off-shift-note")).to_contain_text("You are off shift")
+    expect(page.locator("#go-available")).to_have_count(0)  # the roster would undo it
+    expect(page.locator("#bring-in")).to_be_hidden()
+    expect(page.locator("#shifts li")).to_have_count(1)
+    expect(page.locator("#shifts li")).to_contain_text("10:00 – 12:00")
+    expect(page.locator("#always-on-call")).to_have_count(0)
+
+    for phone in (LI, ZHANG):  # on call, but not answering: the caller keeps waiting
+        server.sim.add_phone(Phone(phone, answer=False))
+    server.sim.place_call(Caller(CALLER, digits=["3", "9"], hang_up_after=100))  # in danger
+    danger = page.locator("#danger-waiting")
+    expect(danger).to_contain_text("A caller in danger is waiting", timeout=20_000)
+    docs_shot(page, "off-shift-danger-en")
+    expect(danger).to_have_count(0, timeout=40_000)  # answered elsewhere, or hung up
