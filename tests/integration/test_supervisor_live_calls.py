@@ -7,8 +7,9 @@ from __future__ import annotations
 from flask import Flask
 
 from hotline.live.calls import CallStore, LiveCall, new_call_id, now
+from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
-from hotline.routing.snapshot import WaitingCall
+from hotline.routing.snapshot import CounselorState, WaitingCall
 from hotline.runtime import Runtime
 from hotline.telephony.client import FakeTelephony
 from tests.integration.web_support import csrf_token, signed_in_client
@@ -75,6 +76,9 @@ def test_the_live_feed_carries_every_panel_and_puts_danger_first(
     queue = LiveQueue(runtime.redis)
     queue.enqueue(WaitingCall("in-danger", "imminent", now() - 95, "yue", "suicide"))
     queue.enqueue(WaitingCall("later", "urgent", now() - 70, "en", "general"))
+    presence = Presence(runtime.redis)
+    presence.upsert("7", languages=["en"], specialties=[])
+    presence.set_state("7", CounselorState.AVAILABLE, now())
     busy = client.get("/supervisor/live.json").get_json()
     assert f'data-call="{call.call_id}"' in busy["panels"]["calls"]
     assert ">Listen</button>" in busy["panels"]["calls"]
@@ -87,6 +91,9 @@ def test_the_live_feed_carries_every_panel_and_puts_danger_first(
     assert '<tr data-tier="imminent" class="late late-0">' in waiting
     assert '<tr data-tier="urgent" class="late late-1">' in waiting
     assert waiting.index('data-tier="imminent"') < waiting.index('data-tier="urgent"')
+    # Nobody available speaks Cantonese: that caller's count is marked; English is not.
+    assert '<td class="num gap" data-language="yue"' in waiting
+    assert '<td class="num" data-language="en">1</td>' in waiting
     imminent = next(t for t in busy["tiers"] if t["tier"] == "imminent")
     assert imminent["by_language"] == {"yue": 1}
     assert busy["today"]["imminent"]["queued"] == 1 and busy["today"][""]["waiting"] == 2
