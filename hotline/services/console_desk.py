@@ -120,11 +120,13 @@ def desk(runtime: Runtime, counselor_id: str) -> Desk:
     return Desk(state, card, unfiled, queue_brief(runtime.rules, others, languages))
 
 
-def queue_brief(rules: Rules, calls: Sequence[Queued], languages: frozenset[str]) -> QueueBrief:
+def queue_brief(
+    rules: Rules, calls: Sequence[Queued], languages: frozenset[str], *, at: float | None = None
+) -> QueueBrief:
     """Callers on the line per tier in my languages, and in-danger callers in any language
     (the most urgent tier); call backs, with nobody on the line, are not counted. `calls`
     leaves out the one ringing my phone: it is on my card."""
-    at = now()
+    at = now() if at is None else at
     danger = rules.tier_order[0]
     rows = []
     for tier in rules.tier_order:

@@ -145,11 +145,15 @@ def file_wrap_up(runtime: Runtime, wrap: WrapUp, *, counselor_id: str, actor: st
     current = is_current_wrap_up(runtime, counselor_id, wrap.call_id)
     with runtime.sessions() as session:
         record = session.get(CallRecord, wrap.call_id)
-        if record is None:
-            return Filed("not_yet" if talked else "not_yours")
-        mine = record.counselor_id is not None and str(record.counselor_id) == counselor_id
+        mine = record is not None and str(record.counselor_id) == counselor_id
         if not (mine or talked):
+            log.warning(
+                "wrap-up refused: not this counselor's call",
+                extra={"call_id": wrap.call_id, "counselor": counselor_id},
+            )
             return Filed("not_yours")
+        if record is None:
+            return Filed("not_yet")
         corrected = record.disposition is not None
         record.disposition = wrap.disposition
         record.risk_level = wrap.risk_level
