@@ -12,7 +12,7 @@ from hotline.routing.snapshot import CounselorState
 from hotline.services.wrapup_form import DISPOSITIONS, RISK_LEVELS
 
 # Text inside these is markup, a listing or an edit: codes belong there.
-HIDDEN = {"script", "style", "textarea", "code", "pre", "svg"}
+HIDDEN = {"script", "style", "textarea", "code", "pre"}
 SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 SEPARATORS = re.compile(r"[,，、·;；:：()（）\[\]|→←—–/]")

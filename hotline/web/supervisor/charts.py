@@ -32,11 +32,14 @@ def bar_chart(
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
+        # str(): Markup + "</desc>" would escape the tag into text.
         "<desc>"
-        + escape(
-            "; ".join(
-                f"{label}: {a + u} ({a} {answered_label})"
-                for label, a, u in zip(labels, answered, unanswered, strict=True)
+        + str(
+            escape(
+                "; ".join(
+                    f"{label}: {a + u} ({a} {answered_label})"
+                    for label, a, u in zip(labels, answered, unanswered, strict=True)
+                )
             )
         )
         + "</desc>",
