@@ -7,8 +7,10 @@ import datetime as dt
 
 from flask import Flask, render_template_string
 
+from hotline.problems import say
 from hotline.runtime import Runtime
 from hotline.services import roster_edit
+from hotline.web.said import said
 
 ZH = {"Accept-Language": "zh-CN"}
 EN = {"Accept-Language": "en-US"}
@@ -57,3 +59,14 @@ def test_times_are_in_the_hotlines_zone_written_the_readers_way(
     page = "{{ at|day_time }}|{{ at|date_time }}|{{ at.date()|short_day }}"
     assert _shown(app, EN, page, at=at) == "Sun, Dec 6, 06:30|Dec 6, 2026, 06:30|5 Sat"
     assert _shown(app, ZH, page, at=at) == "12月6日周日 06:30|2026年12月6日 06:30|5日周六"
+
+
+def test_a_core_message_is_said_in_the_readers_language_values_and_all(app: Flask) -> None:
+    nested = say("must be a whole number, not %(kind)s", kind=say("text %(value)r", value="x"))
+    unknown = say("a message no catalogue knows: %(n)d", n=3)
+    with app.test_request_context("/", headers=ZH):
+        assert said(nested) == "应为整数，而不是文字 'x'"
+        assert said(unknown) == "a message no catalogue knows: 3"
+        assert said("plain text") == "plain text"
+    with app.test_request_context("/", headers=EN):
+        assert said(nested) == "must be a whole number, not text 'x'" == nested

@@ -73,3 +73,15 @@ def test_one_term_for_each_role(locale: str, domain: str) -> None:
             if (said and term not in translated) or any(o in translated for o in others):
                 wrong.append(f"{original!r} -> {translated!r}")
     assert wrong == [], f"use {GLOSSARY}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize(("locale", "domain"), CASES)
+def test_no_translation_is_the_english_copied(locale: str, domain: str) -> None:
+    """A msgstr equal to its English msgid is a string nobody translated (names and formats
+    such as 'LGBTQ+' or '%(n)s' aside: nothing in them is a word)."""
+    copied = [
+        str(m.id)
+        for m in _catalog(locale, domain)
+        if m.id and m.string == m.id and re.search(r"[a-z]{3,}", str(m.id).replace("%(", ""))
+    ]
+    assert copied == [], f"translate these in {po_path(locale, domain)}"
