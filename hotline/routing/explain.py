@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from hotline.routing.match import yields_wrap_up
 from hotline.routing.policy import Rules
 from hotline.routing.relax import assess, may_take
 from hotline.routing.snapshot import (
@@ -65,6 +66,9 @@ class DryRun:
     overflow_at: int  # seconds in the queue when the call goes to the backup line
     overflow_number: str
     rules_version: str
+    # In wrap-up, and rung at once if nobody available may take the call: the rules'
+    # offer.wrap_up_yields_to names its tier (wrap-up nearest its end first).
+    pausable: tuple[Candidate, ...] = ()
 
 
 def explain(now: float, caller: Caller, counselors: Iterable[Counselor], rules: Rules) -> DryRun:
@@ -118,6 +122,10 @@ def explain(now: float, caller: Caller, counselors: Iterable[Counselor], rules: 
         for c in sorted(roster, key=lambda c: (c.idle_since, c.counselor_id))
         if c.counselor_id in first_seen
     ]
+    by_id = {c.counselor_id: c for c in roster}
+    yields = yields_wrap_up(call, rules)
+    pausable = [c for c in candidates if yields and c.state is CounselorState.WRAP_UP]
+    pausable.sort(key=lambda c: (c.step, _ends(by_id[c.counselor_id]), c.counselor_id))
     return DryRun(
         caller=caller,
         tier=tier.name,
@@ -126,11 +134,19 @@ def explain(now: float, caller: Caller, counselors: Iterable[Counselor], rules: 
         max_wait=tier.max_wait,
         steps=tuple(steps),
         offer_order=tuple(sorted((c for c in candidates if c.available), key=_order)),
-        busy=tuple(sorted((c for c in candidates if not c.available), key=_order)),
+        busy=tuple(
+            sorted((c for c in candidates if not c.available and c not in pausable), key=_order)
+        ),
+        pausable=tuple(pausable),
         overflow_at=tier.max_wait if starts else 0,  # nobody on call could ever take it
         overflow_number=rules.overflow_number(caller.language),
         rules_version=rules.version,
     )
+
+
+def _ends(counselor: Counselor) -> float:
+    until = counselor.wrap_up_until
+    return until if until is not None else float("inf")
 
 
 def _order(candidate: Candidate) -> tuple[int, float, str]:

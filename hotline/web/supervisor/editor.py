@@ -121,6 +121,7 @@ def _explain(run: DryRun, names: Mapping[str, str]) -> dict[str, Any]:
             {"name": who(c.counselor_id), "state": STATES.get(c.state.value, c.state.value)}
             for c in run.busy
         ],
+        "pausable": [{"name": who(c.counselor_id), "from": c.from_second} for c in run.pausable],
         "steps": [
             {
                 "n": s.index + 1,

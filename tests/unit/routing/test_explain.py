@@ -89,3 +89,25 @@ def test_the_fallback_step_adds_mandarin_speakers_for_a_shanghainese_caller() ->
         (150, ("en-youth",)),
     ]
     assert [c.counselor_id for c in run.offer_order] == ["zh-youth", "en-youth"]
+
+
+def test_a_caller_in_danger_is_shown_to_reach_a_counselor_in_wrap_up() -> None:
+    """Wrap-up yields to danger: the dry run says who in wrap-up would be rung, and from
+    when, instead of listing them as busy; for other tiers they stay busy."""
+    roster = [
+        Counselor("en-a", frozenset({"en"}), frozenset(), CounselorState.WRAP_UP, NOW, NOW + 90),
+        Counselor("en-b", frozenset({"en"}), frozenset(), CounselorState.WRAP_UP, NOW, NOW + 30),
+        Counselor("zh", frozenset({"zh"}), frozenset(), CounselorState.WRAP_UP, NOW, NOW + 10),
+        counselor("talking", {"en"}, set(), state=CounselorState.ON_CALL),
+    ]
+    danger = explain(NOW, Caller(language="en", topic="general", tier="imminent"), roster, RULES)
+    assert danger.offer_order == ()
+    assert [(c.counselor_id, c.from_second) for c in danger.pausable] == [
+        ("en-b", 0),
+        ("en-a", 0),
+        ("zh", 45),  # from the step that no longer asks for a language
+    ]
+    assert [c.counselor_id for c in danger.busy] == ["talking"]
+    urgent = explain(NOW, Caller(language="en", topic="general", tier="urgent"), roster, RULES)
+    assert urgent.pausable == ()
+    assert {c.counselor_id for c in urgent.busy} == {"en-a", "en-b", "zh", "talking"}
