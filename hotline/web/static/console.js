@@ -101,16 +101,15 @@
         node = holder.firstElementChild;
         added = true;
       } else {
-        // The call whose wrap-up time runs may change; the answers in the form stay.
+        // What the heading says may change (the call whose wrap-up time runs, a wrap-up
+        // paused for a caller in danger): the heading is taken afresh, the form is kept.
         const fresh = document.createElement("div");
         fresh.innerHTML = item.html;
         const current = fresh.firstElementChild.dataset.current;
         if (current) { node.dataset.current = current; } else { delete node.dataset.current; }
-        // A wrap-up paused for a caller in danger says so, as long as it is.
-        const note = fresh.querySelector(".wrapup-paused");
-        const had = node.querySelector(".wrapup-paused");
-        if (had) { had.remove(); }
-        if (note) { node.querySelector("summary").append(note); }
+        const heading = fresh.querySelector("summary");
+        const old = node.querySelector("summary");
+        if (heading && old && heading.innerHTML !== old.innerHTML) { old.replaceWith(heading); }
       }
       list.appendChild(node);  // moves an existing form into place without touching it
     }
