@@ -88,6 +88,9 @@ class OfferPolicy:
     wrap_up: int
     # Tiers whose calls may be offered to a counselor in wrap-up (their notes wait).
     wrap_up_yields_to: frozenset[str] = frozenset({"imminent"})
+    # Seconds of talk after which the console reminds the counselor, once, and the
+    # dashboard lists the call as long. A call is never cut.
+    talk_reminder_after: int = 2700
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,14 @@ def read_counselor_choice(r: FieldReader) -> CounselorChoice | None:
 
 def read_offer(r: FieldReader) -> OfferPolicy | None:
     path: Path = ("offer",)
-    keys = ("ring_timeout", "accept_key", "max_no_answer", "wrap_up", "wrap_up_yields_to")
+    keys = (
+        "ring_timeout",
+        "accept_key",
+        "max_no_answer",
+        "wrap_up",
+        "wrap_up_yields_to",
+        "talk_reminder_after",
+    )
     r.mapping(path, optional=keys)
     ring_timeout = r.integer((*path, "ring_timeout"), minimum=5, default=20)
     key_value = r.raw((*path, "accept_key"))
@@ -47,11 +54,12 @@ def read_offer(r: FieldReader) -> OfferPolicy | None:
     max_no_answer = r.integer((*path, "max_no_answer"), minimum=1, default=2)
     wrap_up = r.integer((*path, "wrap_up"), default=120)
     yields_to = read_tiers(r, (*path, "wrap_up_yields_to"), default=("imminent",))
+    reminder = r.integer((*path, "talk_reminder_after"), minimum=60, default=2700)
     if ring_timeout is None or accept_key is None or max_no_answer is None or wrap_up is None:
         return None
-    if yields_to is None:
+    if yields_to is None or reminder is None:
         return None
-    return OfferPolicy(ring_timeout, accept_key, max_no_answer, wrap_up, yields_to)
+    return OfferPolicy(ring_timeout, accept_key, max_no_answer, wrap_up, yields_to, reminder)
 
 
 def read_tiers(r: FieldReader, path: Path, default: tuple[str, ...]) -> frozenset[str] | None:

@@ -48,6 +48,18 @@ class CallCard:
     outside_language: bool = False  # a relaxed match: I do not speak the caller's language
     outside_specialty: bool = False  # a relaxed match: the topic is not one of mine
     wrap_up_left: int | None = None  # seconds of wrap-up left, once the call has ended
+    talk_seconds: int | None = None  # since the caller and I were bridged
+    reminder_after: int | None = None  # the rules' talk_reminder_after
+
+    @property
+    def long_call(self) -> bool:
+        """Talked past talk_reminder_after: the console reminds me (the call is never cut)."""
+        return (
+            self.stage == "connected"
+            and self.talk_seconds is not None
+            and self.reminder_after is not None
+            and self.talk_seconds >= self.reminder_after
+        )
 
 
 @dataclass(frozen=True)
@@ -253,6 +265,12 @@ def _card(
         and live.language not in me.languages,
         outside_specialty=me is not None and live.topic is not None and not me.knows(live.topic),
         wrap_up_left=left,
+        talk_seconds=(
+            max(0, int((live.ended_at or now()) - live.connected_at))
+            if live.connected_at is not None
+            else None
+        ),
+        reminder_after=runtime.rules.offer.talk_reminder_after,
     )
 
 

@@ -103,6 +103,8 @@ def card_html(card: CallCard | None) -> str:
         and card.target_seconds is not None
         and card.waited_seconds > card.target_seconds,
         nth=ordinal(card.calls_this_week),
+        talk_minutes=(card.talk_seconds or 0) // 60,
+        reminder_minutes=(card.reminder_after or 0) // 60,
     )
 
 

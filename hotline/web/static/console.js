@@ -127,6 +127,7 @@
     for (const key in panels) {
       if (desk[key] !== shown[key]) { panels[key].innerHTML = desk[key]; shown[key] = desk[key]; }
     }
+    placeReminder();
     bringIn.hidden = !desk.on_call;
     const added = placeWrapUps(desk.wrapups);
     if (desk.busy && !busy) { for (const d of forms()) { d.open = false; } }
@@ -138,7 +139,23 @@
     showTimer();
   }
 
+  // The long-call reminder is shown once per call: once noted, it stays hidden for it.
+  const NOTED = "hotline-talk-reminder:";
+
+  function placeReminder() {
+    const reminder = document.getElementById("talk-reminder");
+    if (reminder && sessionStorage.getItem(NOTED + reminder.dataset.call)) { reminder.hidden = true; }
+  }
+
+  panels.card_html.addEventListener("click", (event) => {
+    if (!event.target.closest(".talk-reminder-ok")) { return; }
+    const reminder = document.getElementById("talk-reminder");
+    sessionStorage.setItem(NOTED + reminder.dataset.call, "1");
+    reminder.hidden = true;
+  });
+
   for (const details of forms()) { restoreDraft(details); }
+  placeReminder();
   forgetFiled();
   list.addEventListener("change", remember);
   list.addEventListener("input", remember);

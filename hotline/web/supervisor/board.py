@@ -30,6 +30,7 @@ class Board:
     figures: stats.Figures
     calls: list[dict[str, Any]]  # in progress
     languages: dict[str, str]  # code -> name, in the rules' order
+    long_after: int = 2700  # offer.talk_reminder_after: calls past it are marked long
 
     @property
     def goal(self) -> str:
@@ -76,6 +77,7 @@ def read(runtime: Runtime) -> Board:
         figures=figures,
         calls=_calls(runtime, live_figures.in_progress(runtime), now),
         languages={code: language_name(code) for code in runtime.rules.languages},
+        long_after=runtime.rules.offer.talk_reminder_after,
     )
 
 
@@ -168,6 +170,7 @@ def _calls(runtime: Runtime, calls: list[LiveCall], now: float) -> list[dict[str
                 select(Counselor.id, Counselor.name).where(Counselor.id.in_(ids))
             )
             names = {str(i): name for i, name in rows}
+    long_after = runtime.rules.offer.talk_reminder_after
     return [
         {
             "call_id": c.call_id,
@@ -177,6 +180,8 @@ def _calls(runtime: Runtime, calls: list[LiveCall], now: float) -> list[dict[str
             "topic": topic_name(c.topic),
             "counselor": names.get(c.counselor_id or "", ""),
             "talking": minutes(now - (c.connected_at or now)),
+            # Past talk_reminder_after: noticed here, never cut.
+            "long": now - (c.connected_at or now) >= long_after,
         }
         for c in calls
     ]

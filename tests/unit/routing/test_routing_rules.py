@@ -288,3 +288,11 @@ def test_yaml_syntax_error_names_its_line() -> None:
 def test_lint_never_raises() -> None:
     problems = lint_rules(SHIPPED.with_name("no_such_rules.yaml"))
     assert len(problems) == 1 and "cannot read" in problems[0].message
+
+
+def test_the_long_call_reminder_defaults_to_45_minutes_and_is_at_least_a_minute() -> None:
+    assert parse_rules(VALID).offer.talk_reminder_after == 2700
+    text = VALID + "offer:\n  talk_reminder_after: 30\n"
+    problem = only_problem(text)
+    assert problem.line == line_of(text, "talk_reminder_after: 30")
+    assert "60" in problem.message
