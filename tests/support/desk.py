@@ -77,13 +77,19 @@ def save_test_roster(runtime: Runtime, text: str) -> dict[str, str]:
     return {row.name: row.counselor_id for row in load_roster(runtime.sessions)}
 
 
-def open_desk(runtime: Runtime, client: object) -> Desk:
-    phone = FakeTelephony()
-    runtime.telephony = phone
+def desk_on_call(runtime: Runtime) -> dict[str, str]:
+    """The roster's three counselors available, Ana idle longest and Li shortest; their
+    counselor ids by name. Shared by the integration desk and the unit tier."""
     ids = save_test_roster(runtime, ROSTER)
-    sync_roster(runtime, at=now() - 600)  # on call for ten minutes: Ana idle longest? all equal
+    sync_roster(runtime, at=now() - 600)  # on call for ten minutes
     presence = Presence(runtime.redis)
     for order, name in enumerate(["Ana", "Zhang", "Li"]):  # Ana idle longest, Li shortest
         presence.set_state(ids[name], CounselorState.OFF_SHIFT, now())
         presence.set_state(ids[name], CounselorState.AVAILABLE, now() - 300 + order)
-    return Desk(runtime, client, phone, ids)
+    return ids
+
+
+def open_desk(runtime: Runtime, client: object) -> Desk:
+    phone = FakeTelephony()
+    runtime.telephony = phone
+    return Desk(runtime, client, phone, desk_on_call(runtime))

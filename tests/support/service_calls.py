@@ -1,6 +1,6 @@
 """Callers and counselors through the services themselves (no webhook, no HTTP), for the
-unit tier: a caller dials in and presses keys as the voice webhooks would have them do;
-the dispatch desk's counselors go on call."""
+unit tier: a caller dials in and presses keys as the voice webhooks would have them do,
+is put through, hangs up; a counselor agrees a follow-up."""
 
 from __future__ import annotations
 
@@ -16,10 +16,9 @@ from hotline.runtime import Runtime
 from hotline.services.callbacks import FollowUp, agree_follow_up
 from hotline.services.calls import answer, respond
 from hotline.services.dispatch import accept, dispatch
-from hotline.services.presence import sync_roster
 from hotline.services.status import caller_leg_status, counselor_leg_status
 from hotline.telephony.client import FakeTelephony
-from tests.support.desk import PHONES, ROSTER, save_test_roster
+from tests.support.desk import PHONES
 
 ENGLISH_SUICIDE = ("1", "1")  # tier urgent
 MANDARIN_SUICIDE = ("2", "1")  # tier urgent
@@ -27,18 +26,6 @@ ENGLISH_RELATIONSHIPS = ("1", "3")  # tier standard
 DANGER = ("9",)  # tier imminent
 LA = ZoneInfo("America/Los_Angeles")
 LA_NUMBER = "+14155550341"  # a caller in Los Angeles
-
-
-def desk_on_call(runtime: Runtime) -> dict[str, str]:
-    """Ana (en, suicide), Li (zh+en, suicide) and Zhang (zh, youth) available; Ana has been
-    idle longest, Li shortest. Their counselor ids by name."""
-    ids = save_test_roster(runtime, ROSTER)
-    sync_roster(runtime, at=now() - 600)
-    presence = Presence(runtime.redis)
-    for order, name in enumerate(["Ana", "Zhang", "Li"]):
-        presence.set_state(ids[name], CounselorState.OFF_SHIFT, now())
-        presence.set_state(ids[name], CounselorState.AVAILABLE, now() - 300 + order)
-    return ids
 
 
 def call_in(runtime: Runtime, number: str, *keys: str) -> LiveCall:

@@ -9,8 +9,8 @@ import pytest
 
 from hotline.runtime import Runtime
 from tests.conftest import make_settings
+from tests.support.desk import desk_on_call
 from tests.support.memory import Memory, memory_runtime
-from tests.support.service_calls import desk_on_call
 
 
 @pytest.fixture
