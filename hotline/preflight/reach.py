@@ -4,9 +4,12 @@ Each check makes one short connection and closes it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import redis
 from sqlalchemy import create_engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from hotline.config import Settings
 from hotline.live.connection import connect
@@ -15,6 +18,10 @@ from hotline.records.migrate import current_head, current_revision, upgrade
 
 
 def check_database(settings: Settings, *, upgrade_local: bool = False) -> list[Finding]:
+    missing = _missing_sqlite_file(settings.database_url)
+    if missing is not None and not (upgrade_local and settings.local):
+        # Connecting would create an empty file: a check must leave nothing behind.
+        return [Finding("DATABASE_URL", f"no database file at {missing}: run `hotline db upgrade`")]
     engine = create_engine(settings.database_url)
     try:
         with engine.connect() as conn:
@@ -33,6 +40,21 @@ def check_database(settings: Settings, *, upgrade_local: bool = False) -> list[F
         return []
     state = "has no tables yet" if at is None else f"is at migration {at}, not the latest ({head})"
     return [Finding("DATABASE_URL", f"the database {state}: run `hotline db upgrade`")]
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names when it does not exist (SQLite would create it empty)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None  # create_engine says what is wrong with it
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return None
+    if name.startswith("file:"):
+        return None  # a URI filename: its mode= decides, not this check
+    path = Path(name)
+    return None if path.exists() else path
 
 
 def check_redis(settings: Settings) -> list[Finding]:

@@ -129,6 +129,7 @@ def test_a_rules_file_that_fails_hotline_check_is_refused_with_its_line(
 def test_a_database_without_the_migrations_says_what_to_run(
     production: dict[str, str], tmp_path: Path
 ) -> None:
+    (tmp_path / "new.db").touch()  # an empty database: the file, no tables
     env = {**production, "DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"}
     done = hotline(env, "check", "--env")
     assert done.returncode == 2
@@ -137,6 +138,21 @@ def test_a_database_without_the_migrations_says_what_to_run(
     ]
     upgrade(env["DATABASE_URL"])
     assert hotline(env, "check", "--env").returncode == 0
+
+
+def test_a_database_file_that_is_not_there_is_named_and_not_created(
+    production: dict[str, str], tmp_path: Path
+) -> None:
+    """A check looks and leaves nothing behind: SQLite would create an empty file."""
+    path = tmp_path / "typo.db"
+    env = {**production, "DATABASE_URL": f"sqlite:///{path}"}
+    for command in (("check", "--env"), ("web",)):
+        done = hotline(env, *command)
+        assert done.returncode == 2, done.stderr
+        assert refusals(done) == [
+            f"DATABASE_URL: no database file at {path}: run `hotline db upgrade`"
+        ]
+        assert not path.exists(), f"`hotline {' '.join(command)}` created {path}"
 
 
 def test_a_database_one_migration_behind_names_both_revisions(
@@ -198,12 +214,12 @@ def test_redis_without_appendonly_is_a_warning_and_with_it_none(
 def test_local_mode_brings_its_own_database_up_to_date(tmp_path: Path) -> None:
     """`hotline demo`/`run` on a database never upgraded: local mode upgrades by itself;
     `check --env` (which starts nothing) says what to run."""
-    env = hotline_env(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}")
+    path = tmp_path / "fresh.db"
+    env = hotline_env(tmp_path, DATABASE_URL=f"sqlite:///{path}")
     done = hotline(env, "check", "--env")
     assert done.returncode == 2
-    assert refusals(done) == [
-        "DATABASE_URL: the database has no tables yet: run `hotline db upgrade`"
-    ]
+    assert refusals(done) == [f"DATABASE_URL: no database file at {path}: run `hotline db upgrade`"]
+    assert not path.exists()
     done = hotline(env, "demo", "--calls", "0")
     assert "no such table" not in done.stderr, done.stderr[-2000:]
     assert hotline(env, "check", "--env").returncode == 0
