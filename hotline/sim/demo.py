@@ -56,6 +56,7 @@ BY_HOUR = (
 )
 DAY_MINUTES = 24.0  # a demo day: an hour of calls in a minute
 REFRESH = 1.0  # seconds between two views
+NOTES_WAIT = 30.0  # seconds the end of a demo waits for the counselors' last wrap-ups
 
 
 @dataclass
@@ -332,6 +333,10 @@ def run_demo(
             if all(p.leg.finished for p in tally.placed):
                 break
             view.draw(tally, clock)
+            stop.wait(REFRESH / 2)
+        notes = time.monotonic() + NOTES_WAIT  # the last calls' notes, before the summary
+        answered = sum(1 for p in tally.placed if p.leg.outcome == "answered")
+        while calls is not None and desks.filed < answered and time.monotonic() < notes:
             stop.wait(REFRESH / 2)
         view.close(tally)
     except KeyboardInterrupt:

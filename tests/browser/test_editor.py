@@ -13,6 +13,7 @@ from playwright.sync_api import Dialog, Page, expect
 
 from tests.browser.support import Server, sign_in
 from tests.support.processes import ROOT
+from tests.support.rules_text import retime, step_after
 
 Shot = Callable[[Page, str], Path]
 RULES = (ROOT / "routing_rules.yaml").read_text()
@@ -20,7 +21,7 @@ RULES = (ROOT / "routing_rules.yaml").read_text()
 BROKEN = RULES.replace("  max_attempts: 3\n", "  max_attempts: 0\n").replace(
     "  threshold: 5\n", "  threshold: many\n"
 )
-SOONER = RULES.replace("{require: [], after: 150}", "{require: [], after: 100}")
+SOONER = retime(RULES, "urgent", "", step_after(RULES, "urgent", "") - 1)
 
 
 def _line_of(text: str, needle: str) -> int:

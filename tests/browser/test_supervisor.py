@@ -4,6 +4,7 @@ line, publishes a valid one and the dry-run shows the new order; every page is s
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,17 +16,23 @@ from sqlalchemy.orm import Session
 from hotline.records.models import CallRecord
 from tests.browser.support import Server, sign_in
 from tests.support.processes import ROOT
+from tests.support.rules_text import in_tier, step_after
 
 Shot = Callable[[Page, str], Path]
 RULES = (ROOT / "routing_rules.yaml").read_text()
 # Mandarin, youth, urgent: Zhang (zh, youth) first; then, under the repo's rules, Li (zh)
-# once language alone is enough (60 s), then Ana (en, youth) once anyone may (150 s).
+# once language alone is enough, then Ana (en, youth) once anyone may.
 DRY_RUN = "/supervisor/rules?language=zh&topic=youth&tier=urgent&roster=live"
-SPECIALTY_FIRST = RULES.replace(
-    "      - {require: [language], after: 60}\n"
-    "      - {require: [fallback_language], after: 100}\n"
-    "      - {require: [], after: 150}",
-    "      - {require: [specialty], after: 60}\n      - {require: [], after: 150}",
+LANGUAGE_AFTER = step_after(RULES, "urgent", "language")
+SPECIALTY_FIRST = in_tier(
+    RULES,
+    "urgent",
+    lambda block: re.sub(
+        r"      - \{require: \[language\], after: (\d+)\}\n"
+        r"      - \{require: \[fallback_language\], after: \d+\}\n",
+        r"      - {require: [specialty], after: \1}\n",
+        block,
+    ),
 )
 
 
@@ -65,7 +72,7 @@ def test_an_invalid_rules_edit_is_refused_with_its_line_and_a_valid_one_publishe
 
     page.fill("#rules-text", SPECIALTY_FIRST)
     page.click("#check")
-    expect(page.locator("#diff")).to_contain_text("require: [specialty], after: 60")
+    expect(page.locator("#diff")).to_contain_text(f"require: [specialty], after: {LANGUAGE_AFTER}")
     assert _order(page, "dry-proposed") == ["Zhang", "Ana", "Li"]
     assert _order(page, "dry-in-force") == ["Zhang", "Li", "Ana"]
     screenshot(page, "checked")

@@ -8,7 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from hotline.sim import Caller, Phone, TwilioSim
+from tests.conftest import ROOT
 from tests.e2e.test_dispatch_sim import _clean, hotline_with_sim
+from tests.support.rules_text import step_after
 
 WU, LI, ANA = "+14155550113", "+14155550105", "+14155550101"
 ROSTER = f"""
@@ -20,10 +22,14 @@ counselors:
 """
 # The urgent tier's steps in seconds (the service's clock is real): the Shanghainese
 # speaker alone for 6 s, then a Mandarin speaker, then anyone from 40 s.
+SHIPPED = (ROOT / "routing_rules.yaml").read_text()
+# The urgent tier's language, fallback and anyone steps at 3, 6 and 40 s, whatever the
+# shipped times (each shipped step line is the urgent tier's own).
 FAST_STEPS = {
-    "{require: [language], after: 60}": "{require: [language], after: 3}",
-    "{require: [fallback_language], after: 100}": "{require: [fallback_language], after: 6}",
-    "{require: [], after: 150}": "{require: [], after: 40}",
+    f"{{require: [{need}], after: {step_after(SHIPPED, 'urgent', need)}}}": (
+        f"{{require: [{need}], after: {after}}}"
+    )
+    for need, after in (("language", 3), ("fallback_language", 6), ("", 40))
 }
 
 

@@ -31,9 +31,9 @@ def test_db_upgrade_then_roster_import_twice(env: dict[str, str]) -> None:
     roster = str(ROOT / "demo" / "roster.yaml")
     result = runner.invoke(main, ["roster", "import", roster], env=env)
     assert result.exit_code == 0, result.output
-    assert "13 added, 0 updated" in result.output
+    assert "16 added, 0 updated" in result.output
     result = runner.invoke(main, ["roster", "import", roster], env=env)
-    assert "0 added, 13 updated" in result.output
+    assert "0 added, 16 updated" in result.output
 
 
 def test_a_refused_roster_exits_1_and_says_why(env: dict[str, str], tmp_path: Path) -> None:

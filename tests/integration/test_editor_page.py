@@ -15,10 +15,12 @@ from hotline.roster import parse_roster
 from hotline.runtime import Runtime
 from tests.conftest import ROOT
 from tests.integration.web_support import csrf_token, signed_in_client
+from tests.support.rules_text import retime, step_after
 
 RULES = (ROOT / "routing_rules.yaml").read_text()
-# Urgent callers may go to anyone after 100 s instead of 150 s.
-SOONER = RULES.replace("{require: [], after: 150}", "{require: [], after: 100}")
+# Urgent callers may go to anyone a second sooner than the shipped rules say.
+SOONER = retime(RULES, "urgent", "", step_after(RULES, "urgent", "") - 1)
+assert SOONER != RULES
 
 
 def _post(client: FlaskClient, action: str, text: str) -> str:
@@ -91,8 +93,10 @@ def test_simulate_marks_what_gets_better_and_what_gets_worse(app: Flask, runtime
     save_roster(runtime.sessions, found, actor="test")
     sam = signed_in_client(app, runtime, "sam", "supervisor")
     sam.get("/supervisor/rules")
-    # Standard callers sent to the backup line after 8 minutes instead of 15: more of them.
-    sooner = re.sub(r"(standard:\n(?:.*\n)*?\s+max_wait:) \d+", r"\1 481", RULES, count=1)
+    # Standard callers sent to the backup line after 3 minutes (their answer_within) instead
+    # of 15: more of them.
+    last = runtime.rules.tiers["standard"].answer_within
+    sooner = re.sub(r"(standard:\n(?:.*\n)*?\s+max_wait:) \d+", rf"\1 {last}", RULES, count=1)
     page = _post(sam, "simulate", sooner)
     assert _cell(page, "standard", "overflowed") == "worse"
     assert 'class="verdict">worse<' in page

@@ -18,9 +18,12 @@ from hotline.runtime import Runtime
 from hotline.services import publishing, versions
 from hotline.services.in_force import REFRESH_EVERY
 from tests.conftest import ROOT, make_settings
+from tests.support.rules_text import retime, step_after
 
 RULES = (ROOT / "routing_rules.yaml").read_text()
-SLOWER = RULES.replace("{require: [language], after: 60}", "{require: [language], after: 90}")
+SHIPPED_AFTER = step_after(RULES, "urgent", "language")
+SLOWER_AFTER = SHIPPED_AFTER + 1  # still before the next step
+SLOWER = retime(RULES, "urgent", "language", SLOWER_AFTER)
 
 
 class Clock:
@@ -74,18 +77,18 @@ def test_a_valid_edit_reaches_another_process_within_its_interval(
     second, clock = other
     first_version = runtime.rules.version
     assert second.rules.version == first_version  # its first look: version 1, from the files
-    assert "after: 90" in publishing.diff_rules(runtime, SLOWER)
+    assert f"after: {SLOWER_AFTER}" in publishing.diff_rules(runtime, SLOWER)
     published = publishing.publish_rules(runtime, SLOWER, actor="sup")
     assert published.number == 2
-    assert runtime.rules.tiers["urgent"].relax[1].after == 90  # at once where it was published
+    assert runtime.rules.tiers["urgent"].relax[1].after == SLOWER_AFTER  # at once, where published
     clock.now += REFRESH_EVERY / 2
     assert second.rules.version == first_version  # not looked yet
     clock.now += REFRESH_EVERY
     assert second.rules.version == published.content
-    assert second.rules.tiers["urgent"].relax[1].after == 90
+    assert second.rules.tiers["urgent"].relax[1].after == SLOWER_AFTER
     # A call that entered with version 1 keeps it, in either process.
-    assert second.rules_for(first_version).tiers["urgent"].relax[1].after == 60
-    assert runtime.rules_for(first_version).tiers["urgent"].relax[1].after == 60
+    assert second.rules_for(first_version).tiers["urgent"].relax[1].after == SHIPPED_AFTER
+    assert runtime.rules_for(first_version).tiers["urgent"].relax[1].after == SHIPPED_AFTER
     with runtime.sessions() as session:
         [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "rules.publish"))
     assert event.actor == "sup"
@@ -101,8 +104,8 @@ def test_a_process_started_later_finds_the_version_a_call_entered_with(
     publishing.publish_rules(runtime, SLOWER, actor="sup")
     restarted = build_runtime(settings)
     try:
-        assert restarted.rules.tiers["urgent"].relax[1].after == 90
-        assert restarted.rules_for(first_version).tiers["urgent"].relax[1].after == 60
+        assert restarted.rules.tiers["urgent"].relax[1].after == SLOWER_AFTER
+        assert restarted.rules_for(first_version).tiers["urgent"].relax[1].after == SHIPPED_AFTER
     finally:
         restarted.engine.dispose()
 
@@ -114,7 +117,7 @@ def test_rollback_publishes_the_old_text_as_a_new_version(
     first_version = runtime.rules.version
     publishing.publish_rules(runtime, SLOWER, actor="sup")
     clock.now += REFRESH_EVERY
-    assert second.rules.tiers["urgent"].relax[1].after == 90
+    assert second.rules.tiers["urgent"].relax[1].after == SLOWER_AFTER
     back = publishing.rollback(runtime, versions.RULES, 1, actor="lead")
     assert back.number == 3 and back.content == first_version
     assert runtime.rules.version == first_version

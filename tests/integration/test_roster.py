@@ -31,11 +31,11 @@ def _count(runtime: Runtime, model: type) -> int:
 
 def test_sample_roster_imports_and_reimport_never_duplicates(runtime: Runtime) -> None:
     first = save_roster(runtime.sessions, _parse(runtime, SAMPLE), actor="test")
-    assert len(first.added) == 13 and not first.updated
+    assert len(first.added) == 16 and not first.updated
     shifts = _count(runtime, Shift)
     second = save_roster(runtime.sessions, _parse(runtime, SAMPLE), actor="test")
-    assert not second.added and len(second.updated) == 13
-    assert _count(runtime, Counselor) == 13
+    assert not second.added and len(second.updated) == 16
+    assert _count(runtime, Counselor) == 16
     assert _count(runtime, Shift) == shifts
 
 
@@ -55,7 +55,8 @@ def test_reimport_updates_by_name(runtime: Runtime) -> None:
 def test_a_bad_entry_refuses_the_whole_file_with_name_and_line(runtime: Runtime) -> None:
     save_roster(runtime.sessions, _parse(runtime, SAMPLE), actor="test")
     bad = SAMPLE.replace('phone: "+14155550107"', 'phone: "12"').replace(
-        "languages: [yue]\n", "languages: [klingon]\n"
+        "languages: [yue, en]\n    specialties: [lgbtq",
+        "languages: [klingon]\n    specialties: [lgbtq",
     )
     with pytest.raises(InvalidFile) as caught:
         _parse(runtime, bad)
@@ -63,7 +64,7 @@ def test_a_bad_entry_refuses_the_whole_file_with_name_and_line(runtime: Runtime)
     assert "not a valid phone number" in by_where["Wang Fang"].message
     assert by_where["Wang Fang"].line == bad.splitlines().index('    phone: "12"') + 1
     assert "unknown language 'klingon'" in by_where["Lee Mei-ling"].message
-    assert _count(runtime, Counselor) == 13  # nothing half-applied
+    assert _count(runtime, Counselor) == 16  # nothing half-applied
 
 
 @pytest.mark.parametrize(

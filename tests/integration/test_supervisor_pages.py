@@ -4,6 +4,7 @@ editor refuses with lines and publishes, the dashboard's JSON, CSV export, roste
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -18,6 +19,7 @@ from hotline.runtime import Runtime
 from hotline.services import publishing, versions
 from tests.conftest import ROOT
 from tests.integration.web_support import csrf_token, signed_in_client
+from tests.support.rules_text import retime, step_after
 
 RULES = (ROOT / "routing_rules.yaml").read_text()
 PAGES = (
@@ -65,13 +67,14 @@ def test_an_invalid_edit_shows_its_line_and_a_valid_one_publishes(
     assert f"line {line}" in page
     assert re.search(rf'<li value="{line}" class="bad"', page)
     assert publishing.in_force(runtime, versions.RULES).number == 1
-    good = RULES.replace("{require: [language], after: 60}", "{require: [language], after: 45}")
+    later = step_after(RULES, "urgent", "language") + 1
+    good = retime(RULES, "urgent", "language", later)
     checked = _post(sam, "/supervisor/rules", {"text": good, "action": "check"})
-    assert "after: 45" in checked and 'id="dry-proposed"' in checked
+    assert f"after: {later}" in checked and 'id="dry-proposed"' in checked
     assert publishing.in_force(runtime, versions.RULES).number == 1
     done = _post(sam, "/supervisor/rules", {"text": good, "action": "publish"})
     assert "version 2" in done
-    assert runtime.rules.tiers["urgent"].relax[1].after == 45
+    assert runtime.rules.tiers["urgent"].relax[1].after == later
     rolled = _post(sam, "/supervisor/rollback/rules/1", {})
     assert publishing.in_force(runtime, versions.RULES).content == versions.content_version(
         "rules", RULES
@@ -135,14 +138,18 @@ def test_a_counselor_is_added_with_a_checked_phone_and_shifts(app: Flask, runtim
 def test_the_coverage_page_advises_staffing_beside_the_roster(app: Flask, runtime: Runtime) -> None:
     """The supervisor asks for advice: each hour shows the counselors on shift and those
     advised, the page says whether the advised staffing meets the target, and which second
-    language would help most where the roster is short."""
-    roster = parse_roster(
+    language would help most where the roster is short (here the demo roster's first six,
+    one language each: nobody for Cantonese or Shanghainese)."""
+    demo = parse_roster(
         (ROOT / "demo" / "roster.yaml").read_text(),
         "roster.yaml",
         languages=runtime.rules.languages.keys(),
         specialties=runtime.rules.specialties.keys(),
     )
-    save_roster(runtime.sessions, roster, actor="test")
+    first_six = tuple(  # one language each, so each may learn a second
+        dataclasses.replace(c, languages=c.languages[:1]) for c in demo.counselors[:6]
+    )
+    save_roster(runtime.sessions, dataclasses.replace(demo, counselors=first_six), actor="test")
     sam = signed_in_client(app, runtime, "sam", "supervisor")
     plain = sam.get("/supervisor/coverage").get_data(as_text=True)
     assert "data-advised" not in plain, "advice only when asked: it takes seconds"
@@ -150,5 +157,5 @@ def test_the_coverage_page_advises_staffing_beside_the_roster(app: Flask, runtim
     assert 'id="staffing-advice"' in page and 'id="advice-verdict"' in page
     cells = re.findall(r'data-count="(\d+)" data-advised="(\d+)"', page)
     assert len(cells) == 7 * 24 * len(runtime.rules.languages)
-    assert any(int(have) < int(advised) for have, advised in cells), "the demo roster is short"
+    assert any(int(have) < int(advised) for have, advised in cells), "six counselors are short"
     assert 'id="cross-training"' in page

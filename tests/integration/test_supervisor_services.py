@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,6 +30,7 @@ from hotline.services import (
 )
 from hotline.services.roster_edit import CounselorForm, FormErrors
 from tests.conftest import ROOT
+from tests.support.rules_text import in_tier
 
 RULES = (ROOT / "routing_rules.yaml").read_text()
 UTC = dt.UTC
@@ -79,11 +81,17 @@ def test_dry_run_order_changes_after_a_publish_that_relaxes_the_first_step(
     caller = Caller("yue", "youth", "urgent")
     before = dry_run.dry_run(runtime, caller, at=NOW)
     assert [c.counselor_id for c in before.offer_order] == ["1", "2", "3"]
-    relaxed = RULES.replace(
-        "      - {require: [language, specialty], after: 0}\n"
-        "      - {require: [language], after: 60}\n",
-        "      - {require: [language], after: 0}\n",
+    relaxed = in_tier(
+        RULES,
+        "urgent",
+        lambda block: re.sub(
+            r"      - \{require: \[language, specialty\], after: 0\}\n"
+            r"      - \{require: \[language\], after: \d+\}\n",
+            "      - {require: [language], after: 0}\n",
+            block,
+        ),
     )
+    assert relaxed != RULES
     proposed = publishing.check_rules(runtime, relaxed).rules
     assert proposed is not None
     preview = dry_run.dry_run(runtime, caller, at=NOW, rules=proposed)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from hotline.routing.explain import Caller, explain
 from hotline.routing.rules import load_rules, parse_rules
 from hotline.routing.snapshot import Counselor, CounselorState
@@ -37,11 +39,13 @@ ROSTER = [
 def test_steps_widen_in_order_and_say_who_they_add() -> None:
     run = explain(NOW, CANTONESE_YOUTH, ROSTER, RULES)
     assert [c.counselor_id for c in run.offer_order] == ["yue-youth", "yue-only", "en-youth"]
+    urgent = RULES.tiers["urgent"].relax
+    language, fallback, anyone = (s.after for s in urgent[1:])  # the shipped rules' own times
     assert [(s.starts_at, s.adds) for s in run.steps] == [
         (0, ("yue-youth", "yue-busy")),
-        (60, ("yue-only",)),
-        (100, ()),  # Cantonese has no fallback language: the fallback step adds nobody
-        (150, ("en-youth",)),
+        (language, ("yue-only",)),
+        (fallback, ()),  # Cantonese has no fallback language: the fallback step adds nobody
+        (anyone, ("en-youth",)),
     ]
     assert [c.counselor_id for c in run.busy] == ["yue-busy"]
     assert run.overflow_at == 300 and run.answer_within == 60
@@ -62,12 +66,10 @@ def test_nobody_on_call_overflows_at_once() -> None:
 
 
 def test_longest_idle_first_within_a_step_when_the_rules_relax() -> None:
-    text = RULES_FILE.read_text().replace(
-        "      - {require: [language, specialty], after: 0}\n"
-        "      - {require: [language], after: 60}\n",
-        "      - {require: [language], after: 0}\n",
-    )
-    relaxed = parse_rules(text)
+    doc = yaml.safe_load(RULES_FILE.read_text())
+    steps = doc["tiers"]["urgent"]["relax"]
+    doc["tiers"]["urgent"]["relax"] = [{"require": ["language"], "after": 0}, *steps[2:]]
+    relaxed = parse_rules(yaml.safe_dump(doc, allow_unicode=True))
     assert relaxed.tiers["urgent"].relax[0].require == {"language"}
     before = explain(NOW, CANTONESE_YOUTH, ROSTER, RULES)
     after = explain(NOW, CANTONESE_YOUTH, ROSTER, relaxed)
@@ -82,11 +84,12 @@ def test_the_fallback_step_adds_mandarin_speakers_for_a_shanghainese_caller() ->
         counselor("en-youth", {"en"}, {"youth"}, idle_for=1000),
     ]
     run = explain(NOW, Caller(language="wuu", topic="youth", tier="urgent"), roster, RULES)
+    language, fallback, anyone = (s.after for s in RULES.tiers["urgent"].relax[1:])
     assert [(s.starts_at, s.adds) for s in run.steps] == [
         (0, ("wuu-busy",)),
-        (60, ()),
-        (100, ("zh-youth",)),
-        (150, ("en-youth",)),
+        (language, ()),
+        (fallback, ("zh-youth",)),
+        (anyone, ("en-youth",)),
     ]
     assert [c.counselor_id for c in run.offer_order] == ["zh-youth", "en-youth"]
 
@@ -105,7 +108,7 @@ def test_a_caller_in_danger_is_shown_to_reach_a_counselor_in_wrap_up() -> None:
     assert [(c.counselor_id, c.from_second) for c in danger.pausable] == [
         ("en-b", 0),
         ("en-a", 0),
-        ("zh", 45),  # from the step that no longer asks for a language
+        ("zh", RULES.tiers["imminent"].relax[-1].after),  # the step asking no language
     ]
     assert [c.counselor_id for c in danger.busy] == ["talking"]
     urgent = explain(NOW, Caller(language="en", topic="general", tier="urgent"), roster, RULES)
