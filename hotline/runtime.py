@@ -113,6 +113,8 @@ class Runtime:
     in_force: InForce
     jobs: JobQueue
     redis_watch: RedisWatch = field(default_factory=RedisWatch)
+    # Figures a service looks up now and then and keeps a while: name -> (value, until).
+    memo: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def rules(self) -> Rules:

@@ -117,7 +117,6 @@ def hold_turn(runtime: Runtime, *, call_id: str | None, call_sid: str) -> HoldTu
     return HoldTurn("hold", call, language, position=position, said=said)
 
 
-_HANDLE: dict[int, tuple[float, float]] = {}  # per runtime: (talk seconds, until), every 10 min
 DEFAULT_TALK = 20 * 60  # seconds, until the day's records say otherwise
 
 
@@ -139,13 +138,13 @@ def _time_to_say(runtime: Runtime, call_id: str) -> Announcement:
 def _talk_seconds(runtime: Runtime) -> float:
     """Today's median talk time in the records (looked up every 10 minutes at most)."""
     moment = now()
-    seconds, until = _HANDLE.get(id(runtime), (0.0, 0.0))
+    seconds, until = runtime.memo.get("talk_seconds", (0.0, 0.0))
     if moment >= until:
         talk: float | None = None
         with contextlib.suppress(SQLAlchemyError):  # the database down: the default
             talk = median_talk_since(runtime.sessions, moment - 24 * 3600)
         seconds = talk or DEFAULT_TALK
-        _HANDLE[id(runtime)] = (seconds, moment + 600)
+        runtime.memo["talk_seconds"] = (seconds, moment + 600)
     return seconds
 
 

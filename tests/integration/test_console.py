@@ -7,11 +7,8 @@ import datetime as dt
 import re
 
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import delete, select
 
-from hotline.live.calls import now
-from hotline.live.presence import Presence
 from hotline.live.wrapup import WrapUps
 from hotline.records.models import AuditEvent, Callback, CallRecord
 from hotline.routing.snapshot import CounselorState
@@ -19,13 +16,14 @@ from hotline.services.dispatch import dispatch
 from hotline.services.records import record_call
 from tests.integration.web_support import csrf_token, signed_in_client
 from tests.support.caller import Caller
+from tests.support.console import (
+    answered_call,
+    console_client,
+    file_wrap_up,
+    hang_up_call,
+    only_ana,
+)
 from tests.support.desk import PHONES, Desk
-
-WRAP_UP = {
-    "disposition": ["support_given", "safety_plan"],
-    "risk_level": "high",
-    "emergency_contacted": "1",
-}
 
 
 def _local(hours: int) -> str:
@@ -33,38 +31,8 @@ def _local(hours: int) -> str:
     return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M")
 
 
-def _console(app: Flask, desk: Desk) -> FlaskClient:
-    return signed_in_client(app, desk.runtime, "ana", "counselor", counselor="Ana")
-
-
-def _only_ana(desk: Desk) -> None:
-    """Li and Zhang on a break: Ana takes every call, however briefly she was idle."""
-    for other in ("Li", "Zhang"):
-        Presence(desk.runtime.redis).set_state(desk.ids[other], CounselorState.AWAY, now())
-
-
-def _answered_call(desk: Desk) -> tuple[Caller, Caller]:
-    """A caller in English about suicide, taken by Ana (idle longest), then hung up."""
-    caller = desk.caller("1", "1")
-    dispatch(desk.runtime)
-    assert desk.rung() == ["Ana"]
-    leg = Caller(desk.client, number=PHONES["Ana"])
-    leg.give(leg.post(desk.offer_path()), "1")
-    return caller, leg
-
-
-def _hang_up(caller: Caller, leg: Caller, desk: Desk) -> None:
-    caller.post("/voice/status", {"CallStatus": "completed", "SequenceNumber": "5"})
-    leg.post(desk.status_path(), {"CallStatus": "completed"})
-
-
-def _file(console: FlaskClient, call_id: str, **fields: object):  # type: ignore[no-untyped-def]
-    data = {**WRAP_UP, **fields, "call_id": call_id, "csrf_token": csrf_token(console)}
-    return console.post("/console/wrapup", data=data)
-
-
 def test_the_card_follows_the_call_and_never_shows_the_number(app: Flask, desk: Desk) -> None:
-    console = _console(app, desk)
+    console = console_client(app, desk)
     assert console.get("/console/state.json").get_json()["card"] is None
     caller = desk.caller("1", "1")
     dispatch(desk.runtime)
@@ -77,7 +45,7 @@ def test_the_card_follows_the_call_and_never_shows_the_number(app: Flask, desk: 
     leg.give(leg.post(desk.offer_path()), "1")
     connected = console.get("/console/state.json").get_json()
     assert connected["state"] == "on_call" and connected["card"]["stage"] == "connected"
-    _hang_up(caller, leg, desk)
+    hang_up_call(caller, leg, desk)
     ended = console.get("/console/state.json").get_json()
     assert ended["state"] == "wrap_up" and ended["card"]["stage"] == "ended"
     assert 0 < ended["wrap_up_left"] <= desk.runtime.rules.offer.wrap_up
@@ -90,13 +58,13 @@ def test_the_card_follows_the_call_and_never_shows_the_number(app: Flask, desk: 
 
 
 def test_a_repeat_caller_is_marked_with_their_count_this_week(app: Flask, desk: Desk) -> None:
-    console = _console(app, desk)
-    _only_ana(desk)
+    console = console_client(app, desk)
+    only_ana(desk)
     for _ in range(3):  # three earlier calls from the same number, with records
-        caller, leg = _answered_call(desk)
-        _hang_up(caller, leg, desk)
+        caller, leg = answered_call(desk)
+        hang_up_call(caller, leg, desk)
         record_call(desk.runtime, desk.live(caller).call_id)
-        _file(console, desk.live(caller).call_id)
+        file_wrap_up(console, desk.live(caller).call_id)
         desk.phone.calls.clear()
     desk.caller("1", "1")
     dispatch(desk.runtime)
@@ -105,14 +73,14 @@ def test_a_repeat_caller_is_marked_with_their_count_this_week(app: Flask, desk: 
 
 
 def test_a_wrap_up_before_the_record_is_written_keeps_the_form(app: Flask, desk: Desk) -> None:
-    console = _console(app, desk)
-    caller, leg = _answered_call(desk)
-    _hang_up(caller, leg, desk)
+    console = console_client(app, desk)
+    caller, leg = answered_call(desk)
+    hang_up_call(caller, leg, desk)
     call_id = desk.live(caller).call_id
     # As when the database refused the record at hang-up: a worker will write it later.
     with desk.runtime.sessions.begin() as session:
         session.execute(delete(CallRecord).where(CallRecord.id == call_id))
-    early = _file(console, call_id)
+    early = file_wrap_up(console, call_id)
     assert early.status_code == 409
     page = early.get_data(as_text=True)
     assert "Still saving the call, try again in a moment." in page
@@ -122,7 +90,7 @@ def test_a_wrap_up_before_the_record_is_written_keeps_the_form(app: Flask, desk:
     assert desk.state("Ana") == CounselorState.WRAP_UP
 
     record_call(desk.runtime, call_id)
-    saved = _file(console, call_id)
+    saved = file_wrap_up(console, call_id)
     assert saved.status_code == 302
     assert "Wrap-up saved for the call at " in console.get("/console/").get_data(as_text=True)
     with desk.runtime.sessions() as session:
@@ -142,12 +110,12 @@ def test_a_wrap_up_before_the_record_is_written_keeps_the_form(app: Flask, desk:
 
 
 def test_missing_answers_are_named_and_nothing_is_saved(app: Flask, desk: Desk) -> None:
-    console = _console(app, desk)
-    caller, leg = _answered_call(desk)
-    _hang_up(caller, leg, desk)
+    console = console_client(app, desk)
+    caller, leg = answered_call(desk)
+    hang_up_call(caller, leg, desk)
     call_id = desk.live(caller).call_id
     record_call(desk.runtime, call_id)
-    refused = _file(console, call_id, disposition=[], risk_level="sky-high")
+    refused = file_wrap_up(console, call_id, disposition=[], risk_level="sky-high")
     assert refused.status_code == 400
     assert refused.get_data(as_text=True).count("Please fill this in.") == 2
     with desk.runtime.sessions() as session:
@@ -156,12 +124,12 @@ def test_missing_answers_are_named_and_nothing_is_saved(app: Flask, desk: Desk) 
 
 
 def test_another_counselors_call_cannot_be_wrapped_up(app: Flask, desk: Desk) -> None:
-    caller, leg = _answered_call(desk)
-    _hang_up(caller, leg, desk)
+    caller, leg = answered_call(desk)
+    hang_up_call(caller, leg, desk)
     call_id = desk.live(caller).call_id
     record_call(desk.runtime, call_id)
     li = signed_in_client(app, desk.runtime, "li", "counselor", counselor="Li")
-    refused = _file(li, call_id)
+    refused = file_wrap_up(li, call_id)
     assert refused.status_code == 403
     assert "This wrap-up is for a call that was not yours, so it was not saved." in (
         refused.get_data(as_text=True)
@@ -174,24 +142,24 @@ def test_another_counselors_call_cannot_be_wrapped_up(app: Flask, desk: Desk) ->
 def test_a_follow_up_with_consent_is_arranged_and_a_withheld_number_is_explained(
     app: Flask, desk: Desk
 ) -> None:
-    console = _console(app, desk)
+    console = console_client(app, desk)
     follow = {
         "follow_up_agreed": "1",
         "follow_up_consent": "1",
         "earliest": _local(hours=2),
         "latest": _local(hours=72),
     }
-    caller, leg = _answered_call(desk)
-    _hang_up(caller, leg, desk)
+    caller, leg = answered_call(desk)
+    hang_up_call(caller, leg, desk)
     call_id = desk.live(caller).call_id
     record_call(desk.runtime, call_id)
-    withheld = _file(console, call_id, **follow)  # FakeTelephony knows no number for it
+    withheld = file_wrap_up(console, call_id, **follow)  # FakeTelephony knows no number for it
     assert withheld.status_code == 200
     assert "The caller&#39;s number was withheld" in withheld.get_data(as_text=True)
     assert desk.state("Ana") == CounselorState.WRAP_UP, "stays to choose, or untick"
 
     desk.phone.numbers[desk.live(caller).call_sid] = caller.number
-    arranged = _file(console, call_id, **follow)
+    arranged = file_wrap_up(console, call_id, **follow)
     assert arranged.status_code == 302
     assert "The follow-up call is arranged." in console.get("/console/").get_data(as_text=True)
     with desk.runtime.sessions() as session:
@@ -205,11 +173,11 @@ def test_a_follow_up_with_consent_is_arranged_and_a_withheld_number_is_explained
 
 
 def test_a_follow_up_window_that_ends_before_it_starts_is_refused(app: Flask, desk: Desk) -> None:
-    console = _console(app, desk)
-    caller, leg = _answered_call(desk)
-    _hang_up(caller, leg, desk)
+    console = console_client(app, desk)
+    caller, leg = answered_call(desk)
+    hang_up_call(caller, leg, desk)
     record_call(desk.runtime, desk.live(caller).call_id)
-    refused = _file(
+    refused = file_wrap_up(
         console,
         desk.live(caller).call_id,
         follow_up_agreed="1",
@@ -221,15 +189,15 @@ def test_a_follow_up_window_that_ends_before_it_starts_is_refused(app: Flask, de
     assert "The latest time must come after the earliest." in refused.get_data(as_text=True)
 
 
-def test_available_and_away_from_the_console(app: Flask, desk: Desk) -> None:
-    console = _console(app, desk)
+def test_available_and_away_from_theconsole_client(app: Flask, desk: Desk) -> None:
+    console = console_client(app, desk)
     token = csrf_token(console)
     console.post("/console/state", data={"state": "away", "csrf_token": token})
     assert desk.state("Ana") == CounselorState.AWAY
     console.post("/console/state", data={"state": "available", "csrf_token": token})
     assert desk.state("Ana") == CounselorState.AVAILABLE
-    _only_ana(desk)
-    _answered_call(desk)
+    only_ana(desk)
+    answered_call(desk)
     refused = console.post(
         "/console/state", data={"state": "away", "csrf_token": token}, follow_redirects=True
     )

@@ -16,10 +16,16 @@ from hotline.records.models import CallRecord
 from hotline.routing.snapshot import CounselorState
 from hotline.services.dispatch import dispatch
 from hotline.services.records import record_call
-from tests.integration.test_console import _answered_call, _console, _file, _hang_up, _only_ana
-from tests.integration.test_dispatch import PHONES, Desk
-from tests.integration.test_wrap_up_yields import only_ana_after_a_call
 from tests.support.caller import Caller
+from tests.support.console import (
+    answered_call,
+    console_client,
+    file_wrap_up,
+    hang_up_call,
+    only_ana,
+    only_ana_after_a_call,
+)
+from tests.support.desk import PHONES, Desk
 
 
 def _state(console: FlaskClient) -> dict[str, Any]:
@@ -33,8 +39,8 @@ def _listed(console: FlaskClient) -> list[str]:
 
 
 def _finished_call(desk: Desk) -> str:
-    caller, leg = _answered_call(desk)
-    _hang_up(caller, leg, desk)
+    caller, leg = answered_call(desk)
+    hang_up_call(caller, leg, desk)
     call_id = desk.live(caller).call_id
     record_call(desk.runtime, call_id)
     return call_id
@@ -48,19 +54,19 @@ def _record(desk: Desk, call_id: str) -> tuple[str | None, list[str] | None]:
 
 
 def test_two_calls_two_wrap_ups_each_filed_on_its_own_call(app: Flask, desk: Desk) -> None:
-    console = _console(app, desk)
-    _only_ana(desk)
+    console = console_client(app, desk)
+    only_ana(desk)
     first = _finished_call(desk)
     assert _listed(console) == [first]
     dispatch(desk.runtime, at=now() + desk.runtime.rules.offer.wrap_up + 1)  # wrap-up time over
     assert desk.state("Ana") == CounselorState.AVAILABLE
     desk.phone.calls.clear()
 
-    caller, leg = _answered_call(desk)  # the next call, the first still unfiled
+    caller, leg = answered_call(desk)  # the next call, the first still unfiled
     talking = _state(console)
     assert talking["busy"] and talking["card"]["stage"] == "connected"
     assert [w["call_id"] for w in talking["wrapups"]] == [first], "kept, not replaced"
-    _hang_up(caller, leg, desk)
+    hang_up_call(caller, leg, desk)
     second = desk.live(caller).call_id
     record_call(desk.runtime, second)
     ended = _state(console)
@@ -70,7 +76,7 @@ def test_two_calls_two_wrap_ups_each_filed_on_its_own_call(app: Flask, desk: Des
     assert f'name="call_id" value="{first}"' in older and "time left" not in older
     assert "Save and take calls" in newest and "Save and take calls" not in older
 
-    assert _file(console, first, risk_level="moderate").status_code == 302
+    assert file_wrap_up(console, first, risk_level="moderate").status_code == 302
     said = console.get("/console/").get_data(as_text=True)
     assert re.search(r"Wrap-up saved for the call at \d\d:\d\d · Urgent · English\.<", said)
     assert _record(desk, first) == ("moderate", ["support_given", "safety_plan"])
@@ -78,7 +84,10 @@ def test_two_calls_two_wrap_ups_each_filed_on_its_own_call(app: Flask, desk: Des
     assert desk.state("Ana") == CounselorState.WRAP_UP, "an older call keeps the running time"
     assert _listed(console) == [second]
 
-    assert _file(console, second, risk_level="low", disposition=["information"]).status_code == 302
+    assert (
+        file_wrap_up(console, second, risk_level="low", disposition=["information"]).status_code
+        == 302
+    )
     assert _record(desk, second) == ("low", ["information"])
     assert _record(desk, first) == ("moderate", ["support_given", "safety_plan"])
     assert desk.state("Ana") == CounselorState.AVAILABLE
@@ -86,8 +95,8 @@ def test_two_calls_two_wrap_ups_each_filed_on_its_own_call(app: Flask, desk: Des
 
 
 def test_a_wrap_up_for_a_call_that_never_was_is_refused_and_says_so(app: Flask, desk: Desk) -> None:
-    console = _console(app, desk)
-    refused = _file(console, "no-such-call")
+    console = console_client(app, desk)
+    refused = file_wrap_up(console, "no-such-call")
     assert refused.status_code == 403
     assert "a call that was not yours, so it was not saved" in refused.get_data(as_text=True)
 
@@ -103,7 +112,7 @@ def _row(html: str, tier: str) -> tuple[str, str]:
 def test_the_queue_in_brief_counts_my_languages_and_any_caller_in_danger(
     app: Flask, desk: Desk
 ) -> None:
-    console = _console(app, desk)
+    console = console_client(app, desk)
     for name in ("Ana", "Li", "Zhang"):
         Presence(desk.runtime.redis).set_state(desk.ids[name], CounselorState.AWAY, now())
     assert "danger-waiting" not in _state(console)["queue_html"]
@@ -128,8 +137,8 @@ def test_the_queue_in_brief_counts_my_languages_and_any_caller_in_danger(
 def test_a_relaxed_match_is_named_on_the_card_with_the_wait_and_its_target(
     app: Flask, desk: Desk
 ) -> None:
-    console = _console(app, desk)
-    _only_ana(desk)  # English only, suicide
+    console = console_client(app, desk)
+    only_ana(desk)  # English only, suicide
     desk.caller("3", "2")  # Cantonese, domestic violence, standard (answer within 3:00)
     dispatch(desk.runtime)  # nobody on call speaks Cantonese: the steps that ask are skipped
     assert desk.rung() == ["Ana"]
@@ -143,9 +152,9 @@ def test_a_relaxed_match_is_named_on_the_card_with_the_wait_and_its_target(
 def test_a_match_in_my_language_and_specialty_says_nothing_of_relaxing(
     app: Flask, desk: Desk
 ) -> None:
-    console = _console(app, desk)
-    _only_ana(desk)
-    _answered_call(desk)  # English, suicide: Ana's own
+    console = console_client(app, desk)
+    only_ana(desk)
+    answered_call(desk)  # English, suicide: Ana's own
     card = _state(console)["card_html"]
     assert "relaxed-match" not in card and "not one of your" not in card
     page = console.get("/console/").get_data(as_text=True)
@@ -155,7 +164,7 @@ def test_a_match_in_my_language_and_specialty_says_nothing_of_relaxing(
 def test_a_wrap_up_kept_for_a_caller_in_danger_stays_listed_and_is_filed_on_its_own_call(
     app: Flask, desk: Desk
 ) -> None:
-    console = _console(app, desk)
+    console = console_client(app, desk)
     first = desk.live(only_ana_after_a_call(desk)).call_id  # Ana alone, in wrap-up
     record_call(desk.runtime, first)
     danger = desk.caller("9")
@@ -167,23 +176,23 @@ def test_a_wrap_up_kept_for_a_caller_in_danger_stays_listed_and_is_filed_on_its_
     ana = Caller(desk.client, number=PHONES["Ana"])
     ana.give(ana.post(desk.offer_path()), "1")
     assert _state(console)["card"]["stage"] == "connected" and _listed(console) == [first]
-    _hang_up(danger, ana, desk)
+    hang_up_call(danger, ana, desk)
     second = desk.live(danger).call_id
     record_call(desk.runtime, second)
     ended = _state(console)
     assert [w["call_id"] for w in ended["wrapups"]] == [second, first]
     assert ended["wrap_up_left"] > desk.runtime.rules.offer.wrap_up, "the kept time comes after"
 
-    assert _file(console, first, risk_level="moderate").status_code == 302
+    assert file_wrap_up(console, first, risk_level="moderate").status_code == 302
     assert desk.state("Ana") == CounselorState.WRAP_UP
-    assert _file(console, second, risk_level="imminent").status_code == 302
+    assert file_wrap_up(console, second, risk_level="imminent").status_code == 302
     assert _record(desk, first)[0] == "moderate" and _record(desk, second)[0] == "imminent"
     assert desk.state("Ana") == CounselorState.AVAILABLE
 
 
 def test_the_caller_ringing_my_phone_is_on_my_card_not_in_my_queue(app: Flask, desk: Desk) -> None:
-    console = _console(app, desk)
-    _only_ana(desk)
+    console = console_client(app, desk)
+    only_ana(desk)
     desk.caller("1", "1")  # English, urgent: rung on Ana's phone
     dispatch(desk.runtime)
     assert desk.rung() == ["Ana"]

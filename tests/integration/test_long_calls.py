@@ -11,10 +11,10 @@ from flask.testing import FlaskClient
 from hotline.live.calls import CallStore
 from hotline.routing.rules import parse_rules
 from tests.conftest import ROOT
-from tests.integration.test_console import _answered_call, _console
-from tests.integration.test_dispatch import Desk
 from tests.integration.web_support import signed_in_client
 from tests.support.caller import Caller
+from tests.support.console import answered_call, console_client
+from tests.support.desk import Desk
 
 
 def _talked_for(desk: Desk, caller: Caller, seconds: float) -> str:
@@ -34,8 +34,8 @@ def _card(console: FlaskClient) -> str:
 
 def test_the_console_shows_talk_time_and_reminds_past_45_minutes(app: Flask, desk: Desk) -> None:
     assert desk.runtime.rules.offer.talk_reminder_after == 2700
-    console = _console(app, desk)
-    caller, _ = _answered_call(desk)
+    console = console_client(app, desk)
+    caller, _ = answered_call(desk)
     _talked_for(desk, caller, 12 * 60 + 5)
     card = _card(console)
     assert 'id="talk-time">12 min<' in card
@@ -50,7 +50,7 @@ def test_the_console_shows_talk_time_and_reminds_past_45_minutes(app: Flask, des
 
 def test_the_dashboard_marks_calls_past_the_reminder(app: Flask, desk: Desk) -> None:
     supervisor = signed_in_client(app, desk.runtime, "sam", "supervisor")
-    caller, _ = _answered_call(desk)
+    caller, _ = answered_call(desk)
     panel = supervisor.get("/supervisor/live.json").get_json()["panels"]["calls"]
     assert "long-call" not in panel and "long-calls" not in panel
     call_id = _talked_for(desk, caller, 2700)
@@ -65,7 +65,7 @@ def test_the_reminder_time_is_a_rule(app: Flask, desk: Desk) -> None:
     shorter = parse_rules(text.replace("talk_reminder_after: 2700", "talk_reminder_after: 600"))
     assert shorter.offer.talk_reminder_after == 600
     desk.runtime.book.publish(shorter)
-    console = _console(app, desk)
-    caller, _ = _answered_call(desk)
+    console = console_client(app, desk)
+    caller, _ = answered_call(desk)
     _talked_for(desk, caller, 11 * 60)
     assert "This call has lasted over 10 minutes." in _card(console)

@@ -115,6 +115,10 @@ def test_gunicorn_workers_share_one_latency_histogram(tmp_path: Path) -> None:
         PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "prom"),
         REDIS_URL=backends.REAL_REDIS,
     )
+    # As a site does before its first start: `hotline web` refuses an unprepared database.
+    subprocess.run(
+        [sys.executable, "-m", "hotline.cli", "db", "upgrade"], env=env, cwd=ROOT, check=True
+    )
     log = open(tmp_path / "web.log", "wb")  # noqa: SIM115
     web = subprocess.Popen(
         [

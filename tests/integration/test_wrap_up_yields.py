@@ -13,23 +13,10 @@ from hotline.routing.snapshot import CounselorState
 from hotline.services.dispatch import dispatch
 from tests.integration.web_support import signed_in_client
 from tests.support.caller import Caller, said
+from tests.support.console import only_ana_after_a_call
 from tests.support.desk import PHONES, Desk
 
 WRAP_UP = CounselorState.WRAP_UP
-
-
-def only_ana_after_a_call(desk: Desk) -> Caller:
-    """Ana alone on call; she answers an English caller, who then hangs up: wrap-up."""
-    presence = Presence(desk.runtime.redis)
-    for name in ("Li", "Zhang"):
-        presence.set_state(desk.ids[name], CounselorState.OFF_SHIFT, now(), force=True)
-    first = desk.caller("1", "1")
-    dispatch(desk.runtime)
-    leg = Caller(desk.client, number=PHONES["Ana"])
-    leg.give(leg.post(desk.offer_path()), "1")
-    leg.post(desk.status_path(), {"CallStatus": "completed"})
-    assert desk.state("Ana") is WRAP_UP
-    return first
 
 
 def test_a_caller_in_danger_reaches_the_counselor_in_wrap_up_and_others_wait(
