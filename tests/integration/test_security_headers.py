@@ -12,8 +12,8 @@ from hotline.roster import parse_roster
 from hotline.runtime import Runtime
 from hotline.web import create_app
 from hotline.web.auth import MACHINE_BLUEPRINTS
-from tests.integration.test_web_access import _url
 from tests.integration.web_support import signed_in_client
+from tests.support.routes import sample_url as _url
 
 ROSTER = """
 timezone: UTC

@@ -9,8 +9,6 @@ decorated with login_required(role) may ask for more. The signed webhooks, /heal
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -22,27 +20,15 @@ from hotline.roster import parse_roster
 from hotline.runtime import Runtime
 from hotline.web.auth import MACHINE_BLUEPRINTS, PUBLIC_ENDPOINTS, required_role
 from tests.integration.web_support import csrf_token, sign_in, signed_in_client
+from tests.support.routes import sample_url as _url
 
 ROLES = ("counselor", "supervisor", "admin")
-SAMPLES = {"int": "1", "float": "1.0", "uuid": "00000000-0000-0000-0000-000000000000"}
 SKIP_METHODS = {"HEAD", "OPTIONS"}
 ROSTER = """
 timezone: UTC
 counselors:
   - {name: Ana, phone: "+14155550101", languages: [en], specialties: [suicide]}
 """
-
-
-def _url(rule: Rule) -> str:
-    """The rule with a sample value for each variable (1 for numbers, "x" for the rest)."""
-    values = {
-        name: SAMPLES.get(type(conv).__name__.replace("Converter", "").lower(), "x")
-        for name, conv in rule._converters.items()
-    }
-    url = rule.rule
-    for name, value in values.items():
-        url = re.sub(r"<(?:[^:<>]+:)?" + re.escape(name) + r">", value, url)
-    return url
 
 
 def _walked(app: Flask) -> list[tuple[Rule, str]]:
