@@ -261,3 +261,16 @@ class Recording(Base):
     uploaded_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class CarePlan(Base):
+    """A supervisor's care plan for a frequent caller: a short note, encrypted under
+    DATA_KEY, shown to the counselor who takes that caller's next call. Erased with the
+    caller key (retention, `hotline forget`); every read and write is audited."""
+
+    __tablename__ = "care_plans"
+
+    caller_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

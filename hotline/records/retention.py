@@ -20,6 +20,7 @@ from hotline.records.models import (
     Callback,
     CallbackVault,
     CallRecord,
+    CarePlan,
     DailyCount,
 )
 
@@ -57,6 +58,9 @@ def drop_caller_keys(sessions: sessionmaker[Session], before: dt.datetime) -> in
         result = session.execute(
             update(CallRecord).where(*_keyed_before(before)).values(caller_key=None, note=None)
         )
+        # A care plan goes with its caller key: once no record holds the key, neither does it.
+        kept = select(CallRecord.caller_key).where(CallRecord.caller_key.is_not(None))
+        session.execute(delete(CarePlan).where(CarePlan.caller_key.not_in(kept)))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -173,6 +177,7 @@ def forget_key(
             update(CallbackVault).where(CallbackVault.caller_key == key).values(ciphertext=None)
         )
         vault = session.execute(delete(CallbackVault).where(CallbackVault.caller_key == key))
+        session.execute(delete(CarePlan).where(CarePlan.caller_key == key))
         counts = (int(records.rowcount or 0), int(vault.rowcount or 0))  # type: ignore[attr-defined]
         session.add(
             AuditEvent(

@@ -138,7 +138,7 @@ def read_backoff(r: FieldReader, path: Path, attempts: int) -> tuple[int, ...] |
 def read_frequent_callers(r: FieldReader) -> FrequentCallerPolicy | None:
     path: Path = ("frequent_callers",)
     r.mapping(path, optional=("threshold", "actions"))
-    threshold = r.integer((*path, "threshold"), minimum=1, default=5)
+    threshold = r.integer((*path, "threshold"), minimum=1, default=4)
     actions = r.names((*path, "actions"), FREQUENT_CALLER_ACTIONS, say("action"))
     if not r.present((*path, "actions")):
         actions = ["flag"]

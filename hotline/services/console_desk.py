@@ -28,6 +28,7 @@ from hotline.records.models import CallRecord
 from hotline.routing.policy import Rules
 from hotline.routing.snapshot import Counselor, CounselorState
 from hotline.runtime import Runtime
+from hotline.services.frequent_callers import plan_for_call
 
 UNFILED_FOR = dt.timedelta(hours=12)  # a shift: older unfiled calls leave the console
 ANSWERED = ("answered", "called_back")  # outcomes a counselor talked through
@@ -48,6 +49,7 @@ class CallCard:
     outside_language: bool = False  # a relaxed match: I do not speak the caller's language
     outside_specialty: bool = False  # a relaxed match: the topic is not one of mine
     wrap_up_left: int | None = None  # seconds of wrap-up left, once the call has ended
+    care_plan: str | None = None  # a supervisor's plan for this (frequent) caller
     talk_seconds: int | None = None  # since the caller and I were bridged
     reminder_after: int | None = None  # the rules' talk_reminder_after
 
@@ -127,6 +129,9 @@ def desk(runtime: Runtime, counselor_id: str) -> Desk:
         )
     if card is None and live is not None and any(u.call_id == live.call_id for u in unfiled):
         card = _card(runtime, live, "ended", me)
+    if card is not None and card.stage != "ended":
+        plan = plan_for_call(runtime, store.get(card.call_id), counselor_id)
+        card = replace(card, care_plan=plan)
     languages = me.languages if me else frozenset()
     others = [q for q in queued(runtime.redis) if offer is None or q.call_id != offer.call_id]
     return Desk(state, card, unfiled, queue_brief(runtime.rules, others, languages))

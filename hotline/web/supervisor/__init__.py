@@ -8,7 +8,7 @@ Importing the package attaches every view to `bp` (the views import the blueprin
 
 from __future__ import annotations
 
-from hotline.web.supervisor import dashboard, editor, recordings, records, roster
+from hotline.web.supervisor import dashboard, editor, frequent, recordings, records, roster
 from hotline.web.supervisor.blueprint import NAV, bp
 
-__all__ = ["NAV", "bp", "dashboard", "editor", "recordings", "records", "roster"]
+__all__ = ["NAV", "bp", "dashboard", "editor", "frequent", "recordings", "records", "roster"]

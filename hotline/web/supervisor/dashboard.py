@@ -24,6 +24,7 @@ from hotline.services import supervise
 from hotline.web.auth import current_user, login_required, runtime
 from hotline.web.supervisor.blueprint import bp
 from hotline.web.supervisor.board import Board, as_json, charts, read
+from hotline.web.supervisor.frequent import assessment
 from hotline.web.supervisor.words import STATES, minutes, percent
 
 bp.add_app_template_filter(minutes, "minutes")
@@ -43,6 +44,8 @@ def dashboard() -> ResponseReturnValue:
     return render_template(
         "supervisor/dashboard.html",
         my_phone=session.get("supervisor_phone", ""),
+        frequent=assessment(),
+        frequent_threshold=runtime().rules.frequent_callers.threshold,
         **_context(board),
     )
 
