@@ -15,8 +15,8 @@ from hotline.records.models import AuditEvent, CallRecord, CarePlan
 from hotline.records.retention import drop_caller_keys
 from hotline.runtime import Runtime
 from hotline.services.forget import forget
-from tests.integration.test_console import _answered_call, _console
 from tests.integration.web_support import csrf_token, signed_in_client
+from tests.support.console import answered_call, console_client
 from tests.support.desk import Desk
 
 NUMBER = "+14155550177"  # the test Caller's number (tests/support/caller.py)
@@ -96,8 +96,8 @@ def test_a_care_plan_is_encrypted_audited_and_shown_on_the_next_call(
     assert "care_plan.read" in actions and "care_plan.saved" in actions
     assert PLAN in supervisor.get(f"/supervisor/frequent/{short}").get_data(as_text=True)
 
-    console = _console(app, desk)
-    _answered_call(desk)  # the same caller calls again; Ana answered last: she is preferred
+    console = console_client(app, desk)
+    answered_call(desk)  # the same caller calls again; Ana answered last: she is preferred
     for _ in range(2):  # every poll shows it; the audit log says once that it was shown
         card = console.get("/console/state.json").get_json()["card_html"]
         assert 'id="care-plan"' in card and PLAN in card
@@ -129,5 +129,5 @@ def test_a_care_plan_is_erased_with_the_caller_key(app: Flask, desk: Desk) -> No
 
 def test_a_counselor_cannot_read_the_list_or_a_plan(app: Flask, desk: Desk) -> None:
     key = _history(desk)
-    console = _console(app, desk)
+    console = console_client(app, desk)
     assert console.get(f"/supervisor/frequent/{key[:8]}").status_code in (302, 403)
