@@ -120,12 +120,25 @@ def language_name(code: str | None) -> str:
     if not code:
         return DASH
     rules = _rules()
+    locale = Locale.parse(str(get_locale() or "en"))
+    known = locale.languages.get(code)
     if rules is not None and code in rules.languages:
-        return pgettext("language", rules.languages[code].name)
+        name = rules.languages[code].name
+        translated = pgettext("language", name)
+        if translated != name or _readable(name, locale) or not known:
+            return translated
+        return gettext("%(known)s (%(name)s)", known=known, name=name)  # Wu Chinese (上海话)
     if code in LANGUAGES:
         return str(LANGUAGES[code])
-    known = Locale.parse(str(get_locale() or "en")).languages.get(code)
     return str(known) if known else code
+
+
+def _readable(name: str, locale: Locale) -> bool:
+    """Whether a name is written in the reader's script: a Chinese reader reads 上海话, an
+    English one needs CLDR's name beside it."""
+    if locale.language == "zh":
+        return any("\u4e00" <= ch <= "\u9fff" for ch in name)
+    return any(ch.isascii() and ch.isalpha() for ch in name)
 
 
 def topic_name(code: str | None) -> str:

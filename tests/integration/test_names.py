@@ -70,3 +70,13 @@ def test_a_core_message_is_said_in_the_readers_language_values_and_all(app: Flas
         assert said("plain text") == "plain text"
     with app.test_request_context("/", headers=EN):
         assert said(nested) == "must be a whole number, not text 'x'" == nested
+
+
+def test_a_language_named_in_another_script_gets_its_name_in_the_readers_too(
+    app: Flask,
+) -> None:
+    """The rules name Shanghainese 上海话: a Chinese reader reads that, an English one
+    CLDR's English name beside it."""
+    page = "{{ 'wuu'|language }}"
+    assert _shown(app, ZH, page) == "上海话"
+    assert _shown(app, EN, page) == "Wu Chinese (上海话)"
