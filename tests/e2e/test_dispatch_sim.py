@@ -27,7 +27,11 @@ counselors:
 
 @contextmanager
 def hotline_with_sim(
-    tmp_path: Path, roster: str, *, rules_edits: dict[str, str] | None = None
+    tmp_path: Path,
+    roster: str,
+    *,
+    rules_edits: dict[str, str] | None = None,
+    scripts: Path | None = None,
 ) -> Iterator[TwilioSim]:
     rules = (ROOT / "routing_rules.yaml").read_text().replace("wrap_up: 120", "wrap_up: 1")
     for old, new in (rules_edits or {}).items():
@@ -41,6 +45,7 @@ def hotline_with_sim(
         "TWILIO_API_URL": sim.api_url,
         "TWILIO_NUMBER": sim.number,
         "ROUTING_RULES": str(tmp_path / "rules.yaml"),
+        **({"IVR_SCRIPTS": str(scripts)} if scripts is not None else {}),
     }
     (tmp_path / "roster.yaml").write_text(roster)
     for command in (["db", "upgrade"], ["roster", "import", str(tmp_path / "roster.yaml")]):

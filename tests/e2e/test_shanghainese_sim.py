@@ -1,15 +1,20 @@
 """Shanghainese end to end, against the local Twilio: a caller who presses 4 reaches the
 counselor who speaks it; with that counselor busy past the fallback step, a Mandarin
 speaker (never the English one), who hears in the whisper that the caller chose
-Shanghainese."""
+Shanghainese. A recording added to ivr_scripts/audio/wuu/ is played by its URL and
+fetched from the hotline itself with year-long cache headers."""
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+import urllib.request
 from pathlib import Path
 
 from hotline.sim import Caller, Phone, TwilioSim
 from tests.conftest import ROOT
 from tests.e2e.test_dispatch_sim import _clean, hotline_with_sim
+from tests.support.audio import mp3_bytes
 from tests.support.rules_text import step_after
 
 WU, LI, ANA = "+14155550113", "+14155550105", "+14155550101"
@@ -72,4 +77,28 @@ def test_with_that_counselor_busy_past_the_fallback_step_a_mandarin_speaker_answ
         assert "上海话" in whisper, whisper  # the language the caller chose, in Mandarin
         assert not first.finished, "the Shanghainese speaker was still busy"
         sim.wait_for(lambda: first.finished, timeout=60)
+        _clean(sim)
+
+
+def test_a_recording_added_to_the_folder_is_played_by_url_and_served_with_cache_headers(
+    tmp_path: Path,
+) -> None:
+    scripts = tmp_path / "ivr_scripts"
+    shutil.copytree(ROOT / "ivr_scripts", scripts)
+    (scripts / "audio" / "wuu").mkdir(parents=True)
+    recording = mp3_bytes(2.0)
+    (scripts / "audio" / "wuu" / "topic.mp3").write_bytes(recording)
+    sha = hashlib.sha256(recording).hexdigest()
+    with hotline_with_sim(tmp_path, ROSTER, rules_edits=FAST_STEPS, scripts=scripts) as sim:
+        sim.add_phone(Phone(WU, accept_key="1", hang_up_after=200))
+        call = sim.place_call(Caller("+14155550177", digits=["4", "1"]))
+        sim.wait_for(lambda: call.finished, timeout=60)
+        assert call.outcome == "answered" and call.bridged_with == WU
+        played = [e.data["url"] for e in call.transcript if e.kind == "play"]
+        url = f"{sim.service_url}/audio/wuu/topic.{sha[:16]}.mp3"
+        assert played == [url], played  # the topic menu, once: the caller pressed at once
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200 and response.read() == recording
+            assert response.headers["Content-Type"] == "audio/mpeg"
+            assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         _clean(sim)
