@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from urllib.parse import urlencode
 
 import redis
 from sqlalchemy import Engine
@@ -124,6 +125,11 @@ class Runtime:
     def rules_for(self, version: str) -> Rules:
         """The rules a call entered with (its rules_version); the ones in force if unknown."""
         return self.book.get(version)
+
+    def public(self, path: str, **query: str) -> str:
+        """An absolute URL on this service, for Twilio to fetch."""
+        url = self.settings.public_url.rstrip("/") + path
+        return f"{url}?{urlencode(query)}" if query else url
 
     @property
     def backup_number(self) -> str:

@@ -16,9 +16,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from hotline.callbacks import due_ids
 from hotline.live.leader import LeaderLock, beat
 from hotline.runtime import Runtime
-from hotline.services.callbacks import due_ids
 
 log = logging.getLogger(__name__)
 ALARMS = "callbacks"  # the persistent job store: one alarm per callback falling due

@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Literal
-from urllib.parse import urlencode
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -42,12 +41,6 @@ class DispatchReport:
     overflowed: list[str] = field(default_factory=list)
     refused: int = 0
     next_due: float | None = None
-
-
-def public(runtime: Runtime, path: str, **query: str) -> str:
-    """An absolute URL on this service, for Twilio to fetch."""
-    url = runtime.settings.public_url.rstrip("/") + path
-    return f"{url}?{urlencode(query)}" if query else url
 
 
 def enqueue_call(runtime: Runtime, call: LiveCall) -> None:
@@ -140,9 +133,8 @@ def ring(runtime: Runtime, offer: LiveOffer) -> bool:
             raise TelephonyError("no phone on the roster")
         leg = runtime.telephony.call(
             to=phone,
-            url=public(runtime, "/voice/offer", offer=offer.offer_id),
-            status_callback=public(
-                runtime,
+            url=runtime.public("/voice/offer", offer=offer.offer_id),
+            status_callback=runtime.public(
                 "/voice/offer/status",
                 offer=offer.offer_id,
                 counselor=offer.counselor_id,
@@ -259,7 +251,7 @@ def accept(runtime: Runtime, offer_id: str) -> LiveCall | None:
         return call
     try:
         runtime.telephony.redirect(
-            call.call_sid, public(runtime, "/voice/connect", call=call.call_id)
+            call.call_sid, runtime.public("/voice/connect", call=call.call_id)
         )
     except TelephonyError:
         # The hold loop's next turn sees stage "connected" and joins the room itself.
@@ -286,7 +278,7 @@ def overflow(runtime: Runtime, call_id: str) -> bool:
     count(runtime.redis, "overflows")
     log.info("call overflowed", extra={"call_id": call_id})
     with contextlib.suppress(TelephonyError):  # else the hold loop's next turn overflows it
-        runtime.telephony.redirect(call.call_sid, public(runtime, "/voice/hold", call=call_id))
+        runtime.telephony.redirect(call.call_sid, runtime.public("/voice/hold", call=call_id))
     return True
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from hotline.callbacks import cancel_for_key
 from hotline.live.calls import CallStore
 from hotline.privacy import caller_key
 from hotline.records.retention import forget_key
 from hotline.runtime import Runtime
-from hotline.services.callbacks import cancel_for_key
 
 log = logging.getLogger(__name__)
 

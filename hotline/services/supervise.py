@@ -17,7 +17,7 @@ import phonenumbers
 from hotline.live.calls import CallStore, LiveCall
 from hotline.records.retention import audit
 from hotline.runtime import Runtime
-from hotline.services.dispatch import public, room
+from hotline.services.dispatch import room
 from hotline.telephony.client import TelephonyError
 
 log = logging.getLogger(__name__)
@@ -62,8 +62,8 @@ def join(runtime: Runtime, *, call_id: str, phone: str, mode: str, actor: str) -
     try:
         leg = runtime.telephony.call(
             to=_valid(phone),
-            url=public(runtime, "/voice/supervise", call=call.call_id, mode=mode),
-            status_callback=public(runtime, "/voice/supervise/status", call=call.call_id),
+            url=runtime.public("/voice/supervise", call=call.call_id, mode=mode),
+            status_callback=runtime.public("/voice/supervise/status", call=call.call_id),
             timeout=RING_FOR,
         )
     except TelephonyError as exc:
@@ -79,8 +79,8 @@ def warm_transfer(runtime: Runtime, *, call_id: str, number: str, actor: str) ->
     try:
         leg = runtime.telephony.call(
             to=_valid(number),
-            url=public(runtime, "/voice/supervise", call=call.call_id, mode="transfer"),
-            status_callback=public(runtime, "/voice/supervise/status", call=call.call_id),
+            url=runtime.public("/voice/supervise", call=call.call_id, mode="transfer"),
+            status_callback=runtime.public("/voice/supervise/status", call=call.call_id),
             timeout=RING_FOR,
         )
     except TelephonyError as exc:

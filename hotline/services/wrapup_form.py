@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Literal
 
+from hotline.callbacks import agree_follow_up
 from hotline.live.calls import CallStore, now
 from hotline.live.presence import Presence
 from hotline.live.wrapup import WrapUps
@@ -21,7 +22,6 @@ from hotline.records.models import AuditEvent, CallRecord
 from hotline.records.notes import MAX_NOTE, NoteError, save_note
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services.callbacks import agree_follow_up
 from hotline.services.console_desk import Unfiled, aware, is_current_wrap_up
 
 log = logging.getLogger(__name__)

@@ -9,10 +9,11 @@ import redis
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from hotline import callbacks
 from hotline.ivr.steps import OVERFLOW, Ask, Prompt, Transfer
 from hotline.live.calls import CallStore, LiveCall
 from hotline.runtime import Runtime
-from hotline.services import callbacks, calls, dispatch
+from hotline.services import calls, dispatch
 from hotline.services import hold as hold_service
 from hotline.services import status as status_callbacks
 from hotline.services import supervise as supervision

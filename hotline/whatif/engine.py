@@ -23,7 +23,7 @@ from hotline.whatif.arrivals import Caller
 from hotline.whatif.model import Scenario
 from hotline.whatif.staff import Staff
 
-RING_CALLER_FOR = 30.0  # seconds a callback rings the caller (as services/callbacks does)
+RING_CALLER_FOR = 30.0  # seconds a callback rings the caller (as hotline/callbacks does)
 DRAIN = 24 * 3600.0  # after the last arrival, how long calls in progress may finish
 BUSY = frozenset({CounselorState.RINGING, CounselorState.ON_CALL, CounselorState.WRAP_UP})
 WORKING = BUSY | {CounselorState.AVAILABLE, CounselorState.AWAY}

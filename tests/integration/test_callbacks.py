@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import sessionmaker
 
+from hotline import callbacks
 from hotline.config import Secret
 from hotline.live.calls import CallStore, LiveCall, new_call_id, now
 from hotline.live.presence import Presence
@@ -18,7 +19,6 @@ from hotline.live.queue import LiveQueue
 from hotline.records.models import AuditEvent, Callback, CallbackVault
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services import callbacks
 from hotline.services.dispatch import dispatch
 from hotline.services.forget import forget
 from tests.conftest import PUBLIC_URL

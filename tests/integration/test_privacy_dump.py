@@ -17,6 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 from sqlalchemy import MetaData, select
 
+from hotline import callbacks
 from hotline.jobs import run_worker
 from hotline.live.calls import CallStore, LiveCall, new_call_id, now
 from hotline.logs import JsonFormatter
@@ -25,7 +26,6 @@ from hotline.records.models import CallbackVault, CallRecord
 from hotline.records.vault import read_number, store_number
 from hotline.runtime import Runtime
 from hotline.scheduler import ALARMS, set_alarms
-from hotline.services import callbacks
 from hotline.telephony.client import FakeTelephony
 from tests.support.caller import Caller
 

@@ -9,11 +9,11 @@ import secrets
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+from hotline.callbacks import FollowUp, agree_follow_up
 from hotline.live.calls import CallStore, LiveCall, now
 from hotline.live.presence import Presence
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services.callbacks import FollowUp, agree_follow_up
 from hotline.services.calls import answer, respond
 from hotline.services.dispatch import accept, dispatch
 from hotline.services.status import caller_leg_status, counselor_leg_status

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hotline.callbacks import zones_for
 from hotline.routing.policy import CallbackPolicy
 from hotline.routing.windows import closes_within
-from hotline.services.callbacks import zones_for
 
 # Los Angeles, London, Hong Kong: at any hour one of them is inside 08:00-22:00 with an
 # hour to spare.

@@ -8,12 +8,12 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from hotline.callbacks import answered, leg_ended
 from hotline.live.calls import LiveCall, now
 from hotline.live.presence import Presence
 from hotline.records.models import Callback, CallbackVault
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services.callbacks import answered, leg_ended
 from hotline.services.dispatch import accept, dispatch
 from hotline.services.hold import ask_callback, callback_choice
 from tests.conftest import PUBLIC_URL

@@ -8,13 +8,13 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from hotline.callbacks import release, release_due
 from hotline.live.calls import now
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.records.models import Callback, CallbackVault
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services.callbacks import release, release_due
 from hotline.services.dispatch import dispatch
 from tests.support.memory import Memory
 from tests.support.service_calls import (
