@@ -18,9 +18,9 @@ from hotline.live.health import RedisWatch
 from hotline.platform.jobqueue import JobQueue, RQJobQueue
 from hotline.records.db import make_engine, make_sessionmaker
 from hotline.routing.rules import Rules, parse_rules
+from hotline.rules import versions
+from hotline.rules.in_force import InForce
 from hotline.runtime import RuleBook, Runtime, ScriptBook
-from hotline.services import versions
-from hotline.services.in_force import InForce
 from hotline.telephony.client import Telephony, TwilioTelephony
 
 

@@ -26,7 +26,7 @@ from hotline.routing.rules import Rules
 from hotline.telephony.client import Telephony
 
 if TYPE_CHECKING:  # annotation only: the runtime holds it, the rules capability makes it
-    from hotline.services.in_force import InForce
+    from hotline.rules.in_force import InForce
 
 
 class _Versioned(Protocol):

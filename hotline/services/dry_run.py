@@ -15,8 +15,8 @@ from hotline.roster import CounselorEntry, Roster
 from hotline.routing.explain import Caller, DryRun, explain
 from hotline.routing.rules import Rules, parse_rules
 from hotline.routing.snapshot import Counselor, CounselorState
+from hotline.rules import publishing, versions
 from hotline.runtime import Runtime
-from hotline.services import publishing, versions
 from hotline.services.coverage import load_overrides, working
 from hotline.whatif import Comparison, Scenario, compare, default_scenario, profile_from_records
 

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from flask.typing import ResponseReturnValue
 
 import hotline.ivr.recordings as names
-from hotline.services import recordings
+from hotline.rules import recordings
 
 bp = Blueprint("audio", __name__)
 

@@ -105,8 +105,9 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "../routing/fields.py",
         "../routing/rules.py",
         "../routing/policy_sections.py",
-        "../services/publishing.py",
-        "../services/versions.py",
+        "../rules/publishing.py",
+        "../rules/versions.py",
+        "../rules/recordings.py",
         "../ivr/*.py",
     ),
 }

@@ -14,9 +14,9 @@ from hotline.bootstrap import build_runtime
 from hotline.config import Settings
 from hotline.problems import InvalidFile
 from hotline.records.models import AuditEvent
+from hotline.rules import publishing, versions
+from hotline.rules.in_force import REFRESH_EVERY
 from hotline.runtime import Runtime
-from hotline.services import publishing, versions
-from hotline.services.in_force import REFRESH_EVERY
 from tests.conftest import ROOT, make_settings
 from tests.support.rules_text import retime, step_after
 

@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from hotline.ivr import Ask, CallerInput, Play, advance, start
+from hotline.rules import publishing, versions
 from hotline.runtime import Runtime
-from hotline.services import publishing, versions
 from tests.conftest import PUBLIC_URL
 from tests.integration.web_support import csrf_token, signed_in_client
 from tests.support.audio import mp3_bytes, wav_bytes

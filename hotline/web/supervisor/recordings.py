@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from hotline.ivr.audio_format import MAX_BYTES, UPLOAD_LIMIT
 from hotline.problems import InvalidFile
-from hotline.services import publishing, recordings, versions
+from hotline.rules import publishing, recordings, versions
 from hotline.web.auth import current_user, login_required, runtime
 from hotline.web.supervisor.blueprint import bp
 

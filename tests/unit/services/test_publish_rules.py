@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from hotline.problems import InvalidFile
 from hotline.records.models import AuditEvent
+from hotline.rules import publishing, versions
 from hotline.runtime import Runtime
-from hotline.services import publishing, versions
 from hotline.services.hold import hold_turn
 from tests.conftest import ROOT
 from tests.support.service_calls import ENGLISH_SUICIDE, call_in, waited

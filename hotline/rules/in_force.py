@@ -22,8 +22,8 @@ from hotline.live.health import RedisWatch
 from hotline.live.published import PublishedSignal
 from hotline.problems import InvalidFile
 from hotline.routing.rules import Rules
+from hotline.rules import versions
 from hotline.runtime import RuleBook, ScriptBook
-from hotline.services import versions
 
 log = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from hotline.ivr.model import Script
 from hotline.problems import InvalidFile, Problem, say
 from hotline.records.models import AuditEvent
 from hotline.routing.rules import Rules
+from hotline.rules import versions
+from hotline.rules.versions import IVR, RULES, Publication
 from hotline.runtime import Runtime
-from hotline.services import versions
-from hotline.services.versions import IVR, RULES, Publication
 
 log = logging.getLogger(__name__)
 

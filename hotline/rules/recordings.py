@@ -12,9 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 import hotline.ivr.recordings as names
 from hotline.ivr.audio_format import NotAudio, seconds
 from hotline.records.models import Recording as RecordingRow
+from hotline.rules import publishing
+from hotline.rules.versions import Publication
 from hotline.runtime import Runtime
-from hotline.services import publishing
-from hotline.services.versions import Publication
 
 
 @dataclass(frozen=True)
