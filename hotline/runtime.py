@@ -4,7 +4,7 @@ Built once per process by the composition root (bootstrap.py) and passed down; c
 it opens no connection, so a process starts and answers the fallback URL with Redis and
 the database both down. The rules and scripts come from the files at first; from the
 first look at them on, the versions published in the database are in force (InForce, in
-services/in_force.py).
+rules/in_force.py).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A proposed text is checked whole (with every problem's file and line) and refused
 whole: nothing changes on error. A publication is a new numbered version in the
 database with its audit event, then a signal in Redis that every process reads within
-~2 s (services/in_force.py); calls in progress keep the version they entered with.
+~2 s (rules/in_force.py); calls in progress keep the version they entered with.
 """
 
 from __future__ import annotations
