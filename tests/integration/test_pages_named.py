@@ -30,7 +30,9 @@ SUPERVISOR_PAGES = (
     "/supervisor/coverage?specialty=youth",
     "/supervisor/counselors",
     "/supervisor/records",
+    "/supervisor/frequent/abababab",  # the frequent caller's care plan
 )
+FREQUENT = "ab" * 32
 CONSOLE = "/console/"
 
 
@@ -51,6 +53,11 @@ def _busy(desk: Desk) -> None:
             answered(
                 f"rec-{n}", yesterday, language=language, topic=topic, tier=tier, outcome=outcome
             ),
+        )
+    for n in range(4):  # a frequent caller, on the dashboard's assessment list
+        outcome = ("hung_up_queue", "answered")[n % 2]
+        save_record(
+            rt.sessions, answered(f"freq-{n}", yesterday, caller_key=FREQUENT, outcome=outcome)
         )
     with rt.sessions.begin() as session:
         session.execute(update(CallRecord).values(risk_level="moderate"))
