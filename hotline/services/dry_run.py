@@ -17,7 +17,7 @@ from hotline.routing.rules import Rules, parse_rules
 from hotline.routing.snapshot import Counselor, CounselorState
 from hotline.rules import publishing, versions
 from hotline.runtime import Runtime
-from hotline.services.coverage import load_overrides, working
+from hotline.staffing.coverage import load_overrides, working
 from hotline.whatif import Comparison, Scenario, compare, default_scenario, profile_from_records
 
 LIVE = "live"  # presence now: states and idle times as they are

@@ -13,8 +13,8 @@ from hotline.live.presence import Presence
 from hotline.records.roster import load_roster
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services.coverage import load_overrides
-from hotline.services.coverage import working as on_duty
+from hotline.staffing.coverage import load_overrides
+from hotline.staffing.coverage import working as on_duty
 from hotline.telephony.client import TelephonyError
 
 

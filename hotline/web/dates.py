@@ -1,7 +1,7 @@
 """Dates and times on a page: in the hotline's time zone, written the reader's way by Babel.
 
 English reads "Sun, Dec 6, 22:00", Chinese "12月6日周日 22:00" (never "周日 6 12月"). The
-hotline's zone is the roster's (hotline.services.coverage.roster_zone), looked up once per
+hotline's zone is the roster's (hotline.staffing.coverage.roster_zone), looked up once per
 request. A naive datetime is taken to be UTC, as the database hands them back.
 """
 
@@ -15,7 +15,7 @@ from babel.dates import format_skeleton
 from flask import g
 from flask_babel import get_locale
 
-from hotline.services.coverage import roster_zone
+from hotline.staffing.coverage import roster_zone
 from hotline.web.auth import runtime
 
 DASH = "—"

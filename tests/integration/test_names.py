@@ -9,7 +9,7 @@ from flask import Flask, render_template_string
 
 from hotline.problems import say
 from hotline.runtime import Runtime
-from hotline.services import roster_edit
+from hotline.staffing import roster_edit
 from hotline.web.said import said
 
 ZH = {"Accept-Language": "zh-CN"}

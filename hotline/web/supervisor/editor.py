@@ -21,7 +21,7 @@ from hotline.routing.explain import Caller, DryRun
 from hotline.routing.rules import Rules
 from hotline.rules import publishing, versions
 from hotline.services import dry_run
-from hotline.services.coverage import roster_zone
+from hotline.staffing.coverage import roster_zone
 from hotline.web.auth import current_user, login_required, runtime
 from hotline.web.said import problem_text, said
 from hotline.web.supervisor.blueprint import bp

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 
 from hotline.records.calls import OUTCOMES
 from hotline.services import records_browse
-from hotline.services.coverage import roster_zone
-from hotline.services.roster_edit import counselors
+from hotline.staffing.coverage import roster_zone
+from hotline.staffing.roster_edit import counselors
 from hotline.web.auth import current_user, login_required, runtime
 from hotline.web.supervisor.blueprint import bp
 from hotline.web.supervisor.words import minutes

@@ -10,11 +10,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from hotline.roster import ROLES
-from hotline.services import coverage as coverage_service
-from hotline.services import roster_edit
 from hotline.services.presence import sync_roster
-from hotline.services.roster_edit import CounselorForm, FormErrors
 from hotline.services.staffing_advice import staffing_advice
+from hotline.staffing import coverage as coverage_service
+from hotline.staffing import roster_edit
+from hotline.staffing.roster_edit import CounselorForm, FormErrors
 from hotline.web.auth import current_user, login_required, runtime
 from hotline.web.supervisor.blueprint import bp
 
