@@ -61,6 +61,9 @@ class Tier:
     answer_within: int  # service-level target, seconds
     max_wait: int  # seconds in the queue before the call overflows
     relax: tuple[RelaxStep, ...]  # first step has after == 0; `after` strictly increasing
+    # Seconds a counselor's phone rings for this tier's call; None: the rules' offer one.
+    # A short one for a caller in danger leaves time to ring the next counselor.
+    ring_timeout: int | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,11 @@ class Rules:
     def tier_rank(self, name: str) -> int:
         """0 is the most urgent; an unknown tier counts as the most urgent: never under-serve."""
         return self.tier_order.index(name) if name in self.tiers else 0
+
+    def ring_timeout_for(self, tier: str) -> int:
+        """Seconds to ring a counselor for a call of this tier (the tier's, else offer's)."""
+        own = self.tier_for(tier).ring_timeout
+        return own if own is not None else self.offer.ring_timeout
 
     def tier_for(self, name: str) -> Tier:
         """The tier's settings; an unknown tier gets the most urgent tier's."""

@@ -148,11 +148,17 @@ def _tiers(r: FieldReader) -> dict[str, Tier]:
 def _tier(r: FieldReader, name: str) -> Tier | None:
     path: Path = ("tiers", name)
     before = len(r.problems)
-    r.mapping(path, ("priority", "answer_within", "max_wait", "relax"))
+    r.mapping(path, ("priority", "answer_within", "max_wait", "relax"), ("ring_timeout",))
     priority = r.integer((*path, "priority"), minimum=1)
     answer_within = r.integer((*path, "answer_within"), minimum=1)
     max_wait = r.integer((*path, "max_wait"), minimum=1)
     relax = _relax(r, (*path, "relax"), max_wait)
+    ring_timeout = r.integer((*path, "ring_timeout"), minimum=5)
+    if ring_timeout is not None and max_wait is not None and ring_timeout > max_wait:
+        r.report(
+            (*path, "ring_timeout"),
+            say("must not be more than max_wait (%(max_wait)d)", max_wait=max_wait),
+        )
     if answer_within is not None and max_wait is not None and answer_within > max_wait:
         r.report(
             (*path, "answer_within"),
@@ -160,7 +166,9 @@ def _tier(r: FieldReader, name: str) -> Tier | None:
         )
     if len(r.problems) > before:
         return None
-    return Tier(name, _need(priority), _need(answer_within), _need(max_wait), _need(relax))
+    return Tier(
+        name, _need(priority), _need(answer_within), _need(max_wait), _need(relax), ring_timeout
+    )
 
 
 def _relax(r: FieldReader, path: Path, max_wait: int | None) -> tuple[RelaxStep, ...] | None:

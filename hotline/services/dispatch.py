@@ -94,18 +94,20 @@ def dispatch(runtime: Runtime, *, at: float | None = None) -> DispatchReport:
         moment, waiting.values(), presence.all(), runtime.rules, rules_for=runtime.rules_for
     )
     report = DispatchReport(next_due=decided.next_due)
-    ttl = runtime.rules.offer.ring_timeout + CLAIM_GRACE
     store = CallStore(redis)
     for offer in decided.offers:
+        call = waiting[offer.call_id]
+        # The phone rings as long as the call's tier says (by the rules it entered with).
+        ring_for = runtime.rules_for(call.rules_version).ring_timeout_for(call.tier)
         pause_for = paused_call = ""
         if offer.from_wrap_up:  # wrap-up yields to danger: the claim checks it again
-            pause_for = waiting[offer.call_id].tier
+            pause_for = call.tier
             paused_call = store.current_of(offer.counselor_id) or ""
         claimed = offers.claim(
             offer.call_id,
             offer.counselor_id,
             now=moment,
-            ttl=ttl,
+            ttl=ring_for + CLAIM_GRACE,
             pause_for=pause_for,
             paused_call=paused_call,
         )
@@ -117,7 +119,7 @@ def dispatch(runtime: Runtime, *, at: float | None = None) -> DispatchReport:
                 "wrap-up paused for a caller who cannot wait",
                 extra={"call_id": offer.call_id, "counselor": offer.counselor_id},
             )
-        if ring(runtime, claimed):
+        if ring(runtime, claimed, ring_for):
             report.offered.append((offer.call_id, offer.counselor_id))
     for call_id in decided.overflows:
         if overflow(runtime, call_id):
@@ -125,8 +127,9 @@ def dispatch(runtime: Runtime, *, at: float | None = None) -> DispatchReport:
     return report
 
 
-def ring(runtime: Runtime, offer: LiveOffer) -> bool:
-    """Ring the counselor's phone for a claimed offer; on failure, release it as a miss."""
+def ring(runtime: Runtime, offer: LiveOffer, ring_for: int) -> bool:
+    """Ring the counselor's phone for a claimed offer for `ring_for` seconds; on failure,
+    release it as a miss."""
     phone = phone_of(runtime, offer.counselor_id)
     try:
         if phone is None:
@@ -140,7 +143,7 @@ def ring(runtime: Runtime, offer: LiveOffer) -> bool:
                 counselor=offer.counselor_id,
                 call=offer.call_id,
             ),
-            timeout=runtime.rules.offer.ring_timeout,
+            timeout=ring_for,
         )
     except TelephonyError as exc:
         log.warning(

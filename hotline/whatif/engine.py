@@ -255,8 +255,8 @@ class Simulation:
                 self.push(at, Kind.DUE, "")
 
     def offer(self, now: float, call: WaitingCall, desk: Desk) -> None:
-        """Ring the counselor: they accept after a few seconds, or miss at ring_timeout (as
-        does one who would have taken longer than that to press the key).
+        """Ring the counselor for the call's tier's ring timeout: they accept after a few
+        seconds, or miss at the timeout (as does one who would have picked up later).
 
         A counselor in wrap-up (the rules let this call's tier interrupt it) keeps what was
         left of it for after this call, as the live service does."""
@@ -266,11 +266,11 @@ class Simulation:
         desk.token += 1
         desk.call_id, desk.offered = call.call_id, call
         desk.move(CounselorState.RINGING, now, self.horizon)
-        model, ring = self.scenario.counselors, self.rules.offer.ring_timeout
+        model, ring = self.scenario.counselors, self.rules.ring_timeout_for(call.tier)
         name = desk.staff.counselor_id
         answers = self.rng.random() < model.answer_rate
         after = self.rng.uniform(*model.answer_after)
-        if answers and after < ring:
+        if answers and after - model.whisper_and_key < ring:
             self.push(now + after, Kind.ANSWER, name, desk.token)
         else:
             self.push(now + ring, Kind.MISS, name, desk.token)

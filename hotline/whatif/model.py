@@ -110,6 +110,10 @@ class CounselorModel:
 
     answer_rate: float = 0.95
     answer_after: tuple[float, float] = (5.0, 15.0)  # seconds: ring, whisper, key
+    # The last seconds of answer_after, after the pickup: the whisper and the key (the
+    # quickest accept is a pickup at once). A ring timeout cuts only the ringing before
+    # them, as Twilio's `timeout` does; the offer waits CLAIM_GRACE more for the key.
+    whisper_and_key: float = 5.0
     away_for: float = 15 * 60.0
 
     @property

@@ -42,7 +42,10 @@ def handle_time(rules: Rules, scenario: Scenario) -> tuple[float, float]:
     coefficient of variation (from talk time and ringing; wrap-up is fixed)."""
     c, talk = scenario.counselors, scenario.callers
     misses = (1 - c.answer_rate) / c.answer_rate if c.answer_rate > 0 else 0.0
-    ringing = c.mean_answer + misses * rules.offer.ring_timeout
+    ring = sum(
+        share * rules.ring_timeout_for(tier) for tier, share in scenario.profile.tiers.shares
+    )
+    ringing = c.mean_answer + misses * ring
     mean = ringing + talk.talk_mean + rules.offer.wrap_up
     low, high = c.answer_after
     variance = talk.talk_mean**2 * (math.exp(talk.talk_sigma**2) - 1) + (high - low) ** 2 / 12

@@ -296,3 +296,31 @@ def test_the_long_call_reminder_defaults_to_45_minutes_and_is_at_least_a_minute(
     problem = only_problem(text)
     assert problem.line == line_of(text, "talk_reminder_after: 30")
     assert "60" in problem.message
+
+
+def test_a_tier_may_ring_counselors_shorter_than_the_offer_default() -> None:
+    shipped = load_rules(SHIPPED)
+    assert shipped.ring_timeout_for("imminent") < shipped.tier_for("imminent").answer_within
+    assert shipped.ring_timeout_for("standard") == shipped.offer.ring_timeout
+    text = VALID.replace("    max_wait: 120\n", "    max_wait: 120\n    ring_timeout: 8\n", 1)
+    rules = parse_rules(text + "offer: {ring_timeout: 25}\n")
+    assert (rules.ring_timeout_for("imminent"), rules.ring_timeout_for("urgent")) == (8, 25)
+    assert parse_rules(VALID).ring_timeout_for("urgent") == 20
+
+
+def test_a_tier_ring_timeout_is_checked_on_its_line() -> None:
+    text = VALID.replace("    max_wait: 120\n", "    max_wait: 120\n    ring_timeout: 3\n", 1)
+    text = text.replace("    max_wait: 300\n", "    max_wait: 300\n    ring_timeout: 400\n", 1)
+    problems = problems_in(text)
+    assert [(p.line, p.where, p.message) for p in problems] == [
+        (
+            line_of(text, "ring_timeout: 3"),
+            "tiers.imminent.ring_timeout",
+            "must be at least 5, not 3",
+        ),
+        (
+            line_of(text, "ring_timeout: 400"),
+            "tiers.urgent.ring_timeout",
+            "must not be more than max_wait (300)",
+        ),
+    ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hotline.live.calls import CallStore
-from hotline.live.offers import Offers
+from hotline.live.offers import ACCEPT_GRACE, Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
+from hotline.live.sweep import sweep
 from hotline.routing.snapshot import CounselorState
-from hotline.services.dispatch import dispatch, missed, whisper_for
+from hotline.services.dispatch import CLAIM_GRACE, dispatch, missed, whisper_for
 from hotline.services.status import counselor_leg_status
 from tests.support.memory import Memory
 from tests.support.service_calls import (
@@ -107,3 +110,26 @@ def test_a_counselor_who_misses_too_many_offers_is_set_away(
     assert state_of(runtime, on_call["Ana"]) == CounselorState.AWAY
     memory.jobs.drain()
     assert len(memory.phone.calls) == runtime.rules.offer.max_no_answer, "not rung again"
+
+
+@pytest.mark.parametrize(("keys", "tier"), [(DANGER, "imminent"), (ENGLISH_SUICIDE, "urgent")])
+def test_the_counselor_is_rung_for_as_long_as_the_callers_tier_says(
+    memory: Memory, on_call: dict[str, str], keys: tuple[str, ...], tier: str
+) -> None:
+    runtime = memory.runtime
+    ring_for = runtime.rules.ring_timeout_for(tier)
+    assert (ring_for < 20) == (tier == "imminent"), "the shipped rules ring short for danger"
+    call = call_in(runtime, "+14155550331", *keys)
+    memory.jobs.drain()
+    assert rung(memory.phone) == ["Ana"]
+    assert memory.phone.calls[-1]["timeout"] == ring_for, "Twilio stops ringing then"
+    offer = Offers(runtime.redis).for_call(call.call_id)
+    assert offer is not None and offer.expires_at == offer.created_at + ring_for + CLAIM_GRACE
+    gone = offer.expires_at + ACCEPT_GRACE
+
+    def swept(at: float) -> int:
+        return sweep(runtime.redis, now=at, call_exists=lambda _: True).expired_offers
+
+    assert swept(gone - 0.5) == 0, "an accept may still come"
+    assert swept(gone) == 1, "the offer is released and the caller waits for the next"
+    assert LiveQueue(runtime.redis).get(call.call_id) is not None

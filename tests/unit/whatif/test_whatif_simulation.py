@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 import pytest
+import yaml
 
 from hotline.problems import InvalidFile
 from hotline.routing.rules import parse_rules
@@ -173,3 +175,24 @@ def test_a_week_on_the_shipped_rules_and_roster_is_plausible() -> None:
         sum(c.hours_on for c in report.counselors) / 168, rel=0.02
     )
     assert 0.2 < (report.utilisation or 0) < 0.8
+
+
+def test_a_short_ring_for_danger_lets_a_missed_ring_pass_to_the_next_counselor_in_time() -> None:
+    """Half the rings go unanswered: ringing 20 s spends the whole answer_within on one
+    miss; the tier's own 10 s (every pickup comes within it) leaves time for the next."""
+    long_ring = yaml.safe_load(rules_text(relax=ANYONE, max_wait=FOREVER))
+    long_ring["tiers"]["imminent"].pop("ring_timeout", None)
+    long_ring["offer"]["ring_timeout"] = 20
+    short_ring = copy.deepcopy(long_ring)
+    short_ring["tiers"]["imminent"]["ring_timeout"] = 10
+    scenario = flat(2, tiers={"imminent": 1}, answer_rate=0.5)
+    people = roster(*[EVERYONE] * 6)
+    slow, quick = (
+        simulate(parse_rules(yaml.safe_dump(doc)), people, days=7, scenario=scenario).tiers[0]
+        for doc in (long_ring, short_ring)
+    )
+    assert slow.calls == quick.calls > 300, "the same callers"
+    assert slow.service_level is not None and quick.service_level is not None
+    assert slow.service_level < 0.55 and quick.service_level > slow.service_level + 0.07
+    assert slow.mean_wait is not None and quick.mean_wait is not None
+    assert quick.mean_wait < 0.8 * slow.mean_wait, (slow, quick)
