@@ -21,9 +21,9 @@ from hotline.callbacks import release, release_due, ring_caller
 from hotline.live.calls import CallStore, now
 from hotline.live.sweep import sweep
 from hotline.platform.jobqueue import JOBS, QUEUE_NAME
+from hotline.queue.dispatch import back_in_line, dispatch, stop_ringing
+from hotline.queue.presence import sync_roster
 from hotline.runtime import Runtime
-from hotline.services.dispatch import back_in_line, dispatch, stop_ringing
-from hotline.services.presence import sync_roster
 from hotline.services.records import record_call
 from hotline.services.retention import purge
 

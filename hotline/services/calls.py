@@ -20,8 +20,8 @@ from hotline.ivr.steps import Ask, Enqueue, OfferCallback, Step, Transfer
 from hotline.live.calls import CallStore, LiveCall, new_call_id, now
 from hotline.phone_numbers import coarse_region, e164_of, parse_number
 from hotline.privacy import caller_key
+from hotline.queue.dispatch import enqueue_call
 from hotline.runtime import Runtime
-from hotline.services.dispatch import enqueue_call
 from hotline.services.url_state import read_token, state_token
 
 log = logging.getLogger(__name__)

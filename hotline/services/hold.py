@@ -21,6 +21,7 @@ from hotline.live.calls import CallStore, LiveCall, now
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.phone_numbers import to_e164
+from hotline.queue.dispatch import overflow
 from hotline.records.calls import median_talk_since
 from hotline.records.vault import VaultKeyError
 from hotline.routing.wait import (
@@ -32,7 +33,6 @@ from hotline.routing.wait import (
 )
 from hotline.runtime import Runtime
 from hotline.services.calls import CALL_ID
-from hotline.services.dispatch import overflow
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from hotline.live.calls import CallStore, LiveCall, now
 from hotline.live.offers import Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
+from hotline.queue.dispatch import missed
 from hotline.records.calls import save_record
 from hotline.runtime import Runtime
 from hotline.services.calls import lost_call
-from hotline.services.dispatch import missed
 from hotline.services.records import build_record, record_now
 from hotline.telephony.client import TelephonyError
 

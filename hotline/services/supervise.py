@@ -15,9 +15,9 @@ import logging
 import phonenumbers
 
 from hotline.live.calls import CallStore, LiveCall
+from hotline.queue.dispatch import room
 from hotline.records.retention import audit
 from hotline.runtime import Runtime
-from hotline.services.dispatch import room
 from hotline.telephony.client import TelephonyError
 
 log = logging.getLogger(__name__)

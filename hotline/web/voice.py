@@ -12,8 +12,9 @@ from werkzeug.exceptions import HTTPException
 from hotline import callbacks
 from hotline.ivr.steps import OVERFLOW, Ask, Prompt, Transfer
 from hotline.live.calls import CallStore, LiveCall
+from hotline.queue import dispatch
 from hotline.runtime import Runtime
-from hotline.services import calls, dispatch
+from hotline.services import calls
 from hotline.services import hold as hold_service
 from hotline.services import status as status_callbacks
 from hotline.services import supervise as supervision

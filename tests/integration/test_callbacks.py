@@ -16,10 +16,10 @@ from hotline.config import Secret
 from hotline.live.calls import CallStore, LiveCall, new_call_id, now
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
+from hotline.queue.dispatch import dispatch
 from hotline.records.models import AuditEvent, Callback, CallbackVault
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services.dispatch import dispatch
 from hotline.services.forget import forget
 from tests.conftest import PUBLIC_URL
 from tests.support.caller import Caller, said

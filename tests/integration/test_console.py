@@ -10,9 +10,9 @@ from flask import Flask
 from sqlalchemy import delete, select
 
 from hotline.live.wrapup import WrapUps
+from hotline.queue.dispatch import dispatch
 from hotline.records.models import AuditEvent, Callback, CallRecord
 from hotline.routing.snapshot import CounselorState
-from hotline.services.dispatch import dispatch
 from hotline.services.records import record_call
 from tests.integration.web_support import csrf_token, signed_in_client
 from tests.support.caller import Caller

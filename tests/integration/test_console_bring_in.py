@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from hotline.services.dispatch import dispatch
+from hotline.queue.dispatch import dispatch
 from tests.conftest import PUBLIC_URL
 from tests.integration.web_support import csrf_token, signed_in_client
 from tests.support.caller import Caller

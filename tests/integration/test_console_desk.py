@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 
 from hotline.live.calls import now
 from hotline.live.presence import Presence
+from hotline.queue.dispatch import dispatch
 from hotline.records.models import CallRecord
 from hotline.routing.snapshot import CounselorState
-from hotline.services.dispatch import dispatch
 from hotline.services.records import record_call
 from tests.support.caller import Caller
 from tests.support.console import (

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 from hotline.live.calls import CallStore, now
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
+from hotline.queue.dispatch import dispatch
 from hotline.routing.snapshot import CounselorState
-from hotline.services.dispatch import dispatch
 from tests.conftest import PUBLIC_URL
 from tests.support.caller import Caller, said
 from tests.support.desk import PHONES, Desk

@@ -11,10 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
+from hotline.queue.dispatch import dispatch
 from hotline.records.calls import save_record
 from hotline.records.models import CallRecord
 from hotline.routing.snapshot import CounselorState
-from hotline.services.dispatch import dispatch
 from tests.integration.web_support import csrf_token, signed_in_client
 from tests.support.caller import Caller
 from tests.support.desk import PHONES, Desk

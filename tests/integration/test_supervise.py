@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from hotline.queue.dispatch import dispatch
 from hotline.records.models import AuditEvent
 from hotline.services import supervise
-from hotline.services.dispatch import dispatch
 from tests.conftest import PUBLIC_URL
 from tests.support.caller import Caller
 from tests.support.desk import PHONES, Desk

@@ -14,11 +14,11 @@ from hotline.live.phones import Phones
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.live.wrapup import WrapUps
+from hotline.queue.dispatch import dispatch
 from hotline.routing.policy import TIER_NAMES
 from hotline.routing.snapshot import CounselorState as S
 from hotline.routing.snapshot import WaitingCall
 from hotline.runtime import Runtime
-from hotline.services.dispatch import dispatch
 from hotline.telephony.client import FakeTelephony
 
 COUNSELORS = ("k0", "k1", "k2", "k3")

@@ -9,8 +9,8 @@ from flask import Flask
 from hotline.live.calls import now
 from hotline.live.presence import Paused, Presence
 from hotline.live.wrapup import WrapUps
+from hotline.queue.dispatch import dispatch
 from hotline.routing.snapshot import CounselorState
-from hotline.services.dispatch import dispatch
 from tests.integration.web_support import signed_in_client
 from tests.support.caller import Caller, said
 from tests.support.console import only_ana_after_a_call

@@ -8,8 +8,8 @@ from flask.testing import FlaskClient
 
 from hotline.live.calls import now
 from hotline.live.presence import Presence
+from hotline.queue.dispatch import dispatch
 from hotline.routing.snapshot import CounselorState
-from hotline.services.dispatch import dispatch
 from tests.integration.web_support import csrf_token, signed_in_client
 from tests.support.caller import Caller
 from tests.support.desk import PHONES, Desk

@@ -221,7 +221,7 @@ def fuzz(desk: Desk, *, requests: int, seed: int, token: str, public_url: str) -
 
 def _fresh_state(desk: Desk, known: Known) -> None:
     """A caller through the menus into the queue, and a counselor rung for them."""
-    from hotline.services.dispatch import dispatch
+    from hotline.queue.dispatch import dispatch
 
     caller = Caller(
         desk.client, number="+1415555" + f"{len(known.values.get('call', [])):04d}"[-4:]

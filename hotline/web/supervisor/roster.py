@@ -9,8 +9,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from hotline.queue.presence import sync_roster
 from hotline.roster import ROLES
-from hotline.services.presence import sync_roster
 from hotline.services.staffing_advice import staffing_advice
 from hotline.staffing import coverage as coverage_service
 from hotline.staffing import roster_edit

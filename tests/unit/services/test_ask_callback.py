@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from hotline.live.calls import CallStore
 from hotline.live.queue import LiveQueue
+from hotline.queue.dispatch import dispatch
 from hotline.records import vault
 from hotline.records.models import AuditEvent, Callback
 from hotline.runtime import Runtime
-from hotline.services.dispatch import dispatch
 from hotline.services.hold import ask_callback, callback_choice
 from tests.support.memory import Memory, everything_stored
 from tests.support.service_calls import ENGLISH_SUICIDE, call_in, waited

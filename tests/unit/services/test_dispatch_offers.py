@@ -9,8 +9,8 @@ from hotline.live.offers import ACCEPT_GRACE, Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.live.sweep import sweep
+from hotline.queue.dispatch import CLAIM_GRACE, dispatch, missed, whisper_for
 from hotline.routing.snapshot import CounselorState
-from hotline.services.dispatch import CLAIM_GRACE, dispatch, missed, whisper_for
 from hotline.services.status import counselor_leg_status
 from tests.support.memory import Memory
 from tests.support.service_calls import (

@@ -6,9 +6,9 @@ from __future__ import annotations
 from hotline.live.calls import CallStore, now
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
+from hotline.queue.dispatch import dispatch, overflow
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services.dispatch import dispatch, overflow
 from hotline.services.hold import hold_turn
 from tests.conftest import PUBLIC_URL
 from tests.support.memory import Memory

@@ -12,10 +12,10 @@ from hotline.callbacks import release, release_due
 from hotline.live.calls import now
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
+from hotline.queue.dispatch import dispatch
 from hotline.records.models import Callback, CallbackVault
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services.dispatch import dispatch
 from tests.support.memory import Memory
 from tests.support.service_calls import (
     ENGLISH_SUICIDE,

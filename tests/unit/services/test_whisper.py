@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hotline.services.whisper import WORDS, WaitingFacts, whisper, whisper_language
+from hotline.queue.whisper import WORDS, WaitingFacts, whisper, whisper_language
 
 FACTS = WaitingFacts(
     tier="urgent", language="yue", topic="youth", minutes=3, calls_this_week=4, frequent=False

@@ -23,12 +23,12 @@ from hotline.live.phones import Phones
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.live.wrapup import WrapUps
+from hotline.queue.whisper import WaitingFacts, whisper, whisper_language
 from hotline.records.calls import calls_since, last_counselor
 from hotline.records.roster import counselor_languages, counselor_phone
 from hotline.routing.match import plan
 from hotline.routing.snapshot import CounselorState, WaitingCall
 from hotline.runtime import Runtime
-from hotline.services.whisper import WaitingFacts, whisper, whisper_language
 from hotline.telephony.client import TelephonyError
 
 log = logging.getLogger(__name__)
