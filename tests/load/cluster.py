@@ -192,13 +192,23 @@ class Cluster:
         proc.popen.wait(10)
 
     def restart(self, proc: Proc) -> None:
-        """As a deploy does: SIGTERM (gunicorn finishes what it is serving), then start."""
+        """SIGTERM (gunicorn finishes what it is serving), then start; a web process is
+        healthy again on return. For a web process behind the balancer a deployment does
+        `rolling_restart` instead; this is what a supervisor does after a crash."""
         self.stop(proc)
         self.launch(proc)
         proc.restarts += 1
         if proc.port is not None:
             assert proc.popen is not None
             wait_healthy(f"http://127.0.0.1:{proc.port}", proc.popen, timeout=60)
+
+    def rolling_restart(self, proc: Proc) -> None:
+        """A deployment's restart of one web process: out of the balancer (no new request;
+        those in hand are answered), SIGTERM, started again, healthy, back in."""
+        assert self.balancer is not None and proc.port is not None
+        self.balancer.drain(proc.port)
+        self.restart(proc)
+        self.balancer.restore(proc.port)
 
     def stop(self, proc: Proc, grace: float = 20) -> None:
         if proc.popen is None or proc.popen.poll() is not None:

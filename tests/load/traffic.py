@@ -67,6 +67,7 @@ class Seen:
     server_errors: list[str] = field(default_factory=list)  # 5xx or no answer at all
     latencies: list[float] = field(default_factory=list)  # real seconds per webhook
     calls: int = 0  # calls placed to the hotline: each should have one record
+    fallbacks: dict[str, str] = field(default_factory=dict)  # leg sid -> its outcome
 
     def p(self, q: float) -> float:
         ordered = sorted(self.latencies)
@@ -78,7 +79,8 @@ class Seen:
             f"callers {self.callers}: answered {self.outcomes['answered']}, "
             f"overflowed {self.outcomes['overflowed']}, called back {self.outcomes['callback']}, "
             f"dropped {len(self.dropped)} | webhooks {self.webhooks}: p50 {median * 1e3:.1f} ms, "
-            f"p99 {self.p(0.99) * 1e3:.1f} ms, 5xx or unanswered {len(self.server_errors)} | "
+            f"p99 {self.p(0.99) * 1e3:.1f} ms, 5xx or unanswered {len(self.server_errors)}, "
+            f"calls served by the fallback URL {len(self.fallbacks)} | "
             f"double-booked {len(self.double_booked)}, counselors rung while talking "
             f"{self.rung_while_talking}"
         )
@@ -126,6 +128,8 @@ def observe(sim: TwilioSim, callers: list[Caller], phones: list[str]) -> Seen:
         for event in leg.transcript:
             if event.kind == "request":
                 pending = event.at
+                if str(event.data["url"]).endswith(sim.paths[2]):
+                    seen.fallbacks[leg.sid] = str(leg.outcome)
             elif event.kind == "response" and pending is not None:
                 seen.webhooks += 1
                 seen.latencies.append((event.at - pending) * scale)
