@@ -22,7 +22,12 @@ def check_database(settings: Settings, *, upgrade_local: bool = False) -> list[F
     if missing is not None and not (upgrade_local and settings.local):
         # Connecting would create an empty file: a check must leave nothing behind.
         return [Finding("DATABASE_URL", f"no database file at {missing}: run `hotline db upgrade`")]
-    engine = create_engine(settings.database_url)
+    try:
+        engine = create_engine(settings.database_url)
+    except ArgumentError:
+        return [Finding("DATABASE_URL", "is not a database URL (postgresql+psycopg://...)")]
+    except ImportError as exc:
+        return [Finding("DATABASE_URL", f"names a driver that is not installed ({exc.name})")]
     try:
         with engine.connect() as conn:
             at = current_revision(conn)
@@ -54,7 +59,7 @@ def _missing_sqlite_file(url: str) -> Path | None:
     if name.startswith("file:"):
         return None  # a URI filename: its mode= decides, not this check
     path = Path(name)
-    return None if path.exists() else path
+    return None if path.exists() else path.absolute()
 
 
 def check_redis(settings: Settings) -> list[Finding]:

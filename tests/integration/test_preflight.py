@@ -83,6 +83,7 @@ REFUSED = [
     ("METRICS_TOKEN", "short-token", "METRICS_TOKEN: is shorter than 32 characters"),
     ("ROUTING_RULES", "/nowhere/rules.yaml", "ROUTING_RULES: no rules file at /nowhere/rules.yaml"),
     ("IVR_SCRIPTS", "/nowhere/ivr", "IVR_SCRIPTS: no scripts folder at /nowhere/ivr"),
+    ("DATABASE_URL", "hotline.db", "DATABASE_URL: is not a database URL"),
     ("REDIS_URL", "redis://127.0.0.1:1/0", "REDIS_URL: cannot reach Redis (ConnectionError)"),
     (
         "DATABASE_URL",
