@@ -13,8 +13,14 @@ from sqlalchemy import Engine
 from hotline.config import Settings
 from hotline.ivr.recordings import scan
 from hotline.ivr.script import Script, load_scripts
+from hotline.live.calls import CallStore
 from hotline.live.connection import connect
 from hotline.live.health import RedisWatch
+from hotline.live.offers import Offers
+from hotline.live.phones import Phones
+from hotline.live.presence import Presence
+from hotline.live.queue import LiveQueue
+from hotline.live.wrapup import WrapUps
 from hotline.platform.jobqueue import JobQueue, RQJobQueue
 from hotline.records.db import make_engine, make_sessionmaker
 from hotline.routing.rules import Rules, parse_rules
@@ -81,6 +87,12 @@ def build_runtime(
         telephony=telephony if telephony is not None else TwilioTelephony(settings),
         in_force=in_force,
         jobs=jobs if jobs is not None else RQJobQueue(client),
+        calls=CallStore(client),
+        queue=LiveQueue(client),
+        presence=Presence(client),
+        offers=Offers(client),
+        wrap_ups=WrapUps(client),
+        phones=Phones(client),
         redis_watch=watch,
     )
 

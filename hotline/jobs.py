@@ -18,7 +18,7 @@ from rq import SimpleWorker, Worker
 from rq.timeouts import TimerDeathPenalty
 
 from hotline.callbacks import release, release_due, ring_caller
-from hotline.live.calls import CallStore, now
+from hotline.live.calls import now
 from hotline.live.sweep import sweep
 from hotline.platform.jobqueue import JOBS, QUEUE_NAME
 from hotline.queue.dispatch import back_in_line, dispatch, stop_ringing
@@ -95,7 +95,7 @@ def sync_roster_job() -> None:
 
 def sweep_job() -> None:
     runtime = current()
-    store = CallStore(runtime.redis)
+    store = runtime.calls
     report = sweep(
         runtime.redis,
         now=now(),
@@ -115,7 +115,7 @@ def ring_caller_job(call_id: str) -> None:
     """A counselor accepted a callback: ring the caller now (a job, so the counselor's
     webhook answers at once)."""
     runtime = current()
-    call = CallStore(runtime.redis).get(call_id)
+    call = runtime.calls.get(call_id)
     if call is not None and call.callback_id is not None:
         ring_caller(runtime, call)
 

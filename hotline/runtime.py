@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.config import Settings
 from hotline.ivr.script import Script
+from hotline.live.calls import CallStore
 from hotline.live.health import RedisWatch
+from hotline.live.offers import Offers
+from hotline.live.phones import Phones
+from hotline.live.presence import Presence
+from hotline.live.queue import LiveQueue
+from hotline.live.wrapup import WrapUps
 from hotline.platform.jobqueue import JobQueue
 from hotline.routing.rules import Rules
 from hotline.telephony.client import Telephony
@@ -113,6 +119,13 @@ class Runtime:
     telephony: Telephony
     in_force: InForce
     jobs: JobQueue
+    # The live state's stores, built once on `redis` (each is a thin adapter, no I/O).
+    calls: CallStore
+    queue: LiveQueue
+    presence: Presence
+    offers: Offers
+    wrap_ups: WrapUps
+    phones: Phones
     redis_watch: RedisWatch = field(default_factory=RedisWatch)
     # Figures a service looks up now and then and keeps a while: name -> (value, until).
     memo: dict[str, tuple[float, float]] = field(default_factory=dict)

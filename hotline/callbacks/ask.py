@@ -7,10 +7,8 @@ import secrets
 
 from hotline.callbacks.common import keep, utc, zones_for, zones_of
 from hotline.callbacks.release import release
-from hotline.live.calls import CallStore, LiveCall, now
+from hotline.live.calls import LiveCall, now
 from hotline.live.counters import count
-from hotline.live.offers import Offers
-from hotline.live.queue import LiveQueue
 from hotline.records import vault
 from hotline.routing.windows import closes_within
 from hotline.runtime import Runtime
@@ -40,7 +38,7 @@ def request_from_queue(runtime: Runtime, call: LiveCall, e164: str) -> bool:
     put a callback in their place in line (same tier, same time entered)."""
     if call.stage != "queued" or call.queued_at is None or not call.tier:
         return False
-    if Offers(runtime.redis).for_call(call.call_id) is not None:
+    if runtime.offers.for_call(call.call_id) is not None:
         return False  # a counselor is being rung for them right now: let it connect
     moment = utc()
     callback_id = secrets.token_urlsafe(12)
@@ -71,9 +69,9 @@ def request_from_queue(runtime: Runtime, call: LiveCall, e164: str) -> bool:
         due_at=moment,
         not_after=None,
     )
-    LiveQueue(runtime.redis).remove(call.call_id)
+    runtime.queue.remove(call.call_id)
     call.stage = "callback"
-    CallStore(runtime.redis).save(call)
+    runtime.calls.save(call)
     count(runtime.redis, "callbacks_requested")
     log.info("callback requested", extra={"call_id": call.call_id, "callback_id": callback_id})
     release(runtime, callback_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from hotline.callbacks.common import OPEN, utc
-from hotline.live.queue import LiveQueue
 from hotline.records.models import Callback
 from hotline.runtime import Runtime
 
@@ -20,5 +19,5 @@ def cancel_for_key(runtime: Runtime, caller_key: str) -> int:
             cb.status, cb.updated_at, cb.caller_key = "cancelled", utc(), None
         live_ids = [cb.live_call_id for cb in rows if cb.live_call_id]
     for live_id in live_ids:
-        LiveQueue(runtime.redis).remove(live_id)
+        runtime.queue.remove(live_id)
     return len(rows)

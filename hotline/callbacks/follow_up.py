@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from hotline.callbacks.common import OPEN, aware, keep, utc, zones_for, zones_of
-from hotline.live.calls import CallStore, LiveCall
+from hotline.live.calls import LiveCall
 from hotline.live.counters import count
 from hotline.phone_numbers import to_e164
 from hotline.records import vault
@@ -50,7 +50,7 @@ def agree_follow_up(
     waits for the window to open, unless marked urgent.
     """
     rules = runtime.rules
-    live = CallStore(runtime.redis).get(call_id)
+    live = runtime.calls.get(call_id)
     refused = _refused(runtime, live, call_id)
     if refused:
         return FollowUp(False, refused)

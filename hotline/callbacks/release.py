@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from hotline.callbacks.attempts import attempt_failed
 from hotline.callbacks.common import STUCK_AFTER, audit_event, aware, update, utc, zones_of
-from hotline.live.calls import CallStore, LiveCall, new_call_id, now
-from hotline.live.queue import LiveQueue
+from hotline.live.calls import LiveCall, new_call_id, now
 from hotline.records import vault
 from hotline.records.models import Callback
 from hotline.routing.snapshot import WaitingCall
@@ -44,13 +43,13 @@ def release_due(runtime: Runtime, at: float | None = None) -> int:
         waiting = session.scalars(
             select(Callback).where(Callback.status.in_(("queued", "calling")))
         ).all()
-    store = CallStore(runtime.redis)
+    store = runtime.calls
     policy = runtime.rules.callbacks
     for cb in waiting:
         live = store.get(cb.live_call_id) if cb.live_call_id else None
         stale = (moment - aware(cb.updated_at).timestamp()) > STUCK_AFTER
         if cb.status == "queued":
-            if live is None or LiveQueue(runtime.redis).get(live.call_id) is None:
+            if live is None or runtime.queue.get(live.call_id) is None:
                 if live is None or live.stage in ("queued", "offered"):
                     # Lost with a Redis restart: back in line, in the same place.
                     update(runtime, cb.id, status="scheduled", live_call_id=None)
@@ -61,7 +60,7 @@ def release_due(runtime: Runtime, at: float | None = None) -> int:
                 not cb.urgent
                 and not is_open(utc(moment), zones_of(cb.zones), policy)
                 and live.stage == "queued"
-                and LiveQueue(runtime.redis).remove(live.call_id)
+                and runtime.queue.remove(live.call_id)
             ):
                 opens = next_open(utc(moment), zones_of(cb.zones), policy)
                 update(runtime, cb.id, status="scheduled", live_call_id=None, due_at=opens)
@@ -111,9 +110,9 @@ def release(runtime: Runtime, callback_id: str, *, at: float | None = None) -> i
             runtime, "callback.gave_up", "system", callback_id=callback_id, why="window_passed"
         )
         return 0
-    CallStore(runtime.redis).create(live)
+    runtime.calls.create(live)
     assert live.tier and live.language and live.topic and live.queued_at is not None
-    LiveQueue(runtime.redis).enqueue(
+    runtime.queue.enqueue(
         WaitingCall(
             call_id=live.call_id,
             tier=live.tier,

@@ -8,9 +8,8 @@ import logging
 
 from hotline.callbacks.attempts import attempt_failed
 from hotline.callbacks.common import MACHINE, RING_CALLER_FOR, audit_event, utc
-from hotline.live.calls import CallStore, LiveCall, now
+from hotline.live.calls import LiveCall, now
 from hotline.live.counters import count
-from hotline.live.queue import LiveQueue
 from hotline.records import vault
 from hotline.records.models import Callback
 from hotline.runtime import Runtime
@@ -53,7 +52,7 @@ def ring_caller(runtime: Runtime, call: LiveCall) -> None:
         attempt_failed(runtime, call.callback_id, "failed")
         _release_counselor(runtime, call)
         return
-    store = CallStore(runtime.redis)
+    store = runtime.calls
     fresh = store.get(call.call_id) or call
     fresh.call_sid = leg
     store.create(fresh)  # maps the new leg's CallSid to this call
@@ -71,7 +70,7 @@ def ring_caller(runtime: Runtime, call: LiveCall) -> None:
 def answered(runtime: Runtime, call_id: str, answered_by: str) -> tuple[LiveCall | None, bool]:
     """The caller's phone answered: (the call, whether a person did). A machine's
     answer ends the attempt as failed once its leg ends."""
-    store = CallStore(runtime.redis)
+    store = runtime.calls
     call = store.get(call_id)
     if call is None or call.callback_id is None:
         return None, False
@@ -85,7 +84,7 @@ def answered(runtime: Runtime, call_id: str, answered_by: str) -> tuple[LiveCall
 
 def leg_ended(runtime: Runtime, call_id: str, status: str) -> None:
     """The caller's leg of a callback ended: done if they talked, else a failed attempt."""
-    store = CallStore(runtime.redis)
+    store = runtime.calls
     call = store.get(call_id)
     if call is None or call.callback_id is None or call.ended_at is not None:
         return
@@ -113,7 +112,7 @@ def leg_ended(runtime: Runtime, call_id: str, status: str) -> None:
 def _release_counselor(runtime: Runtime, call: LiveCall) -> None:
     """The caller was not reached: tell the counselor waiting in the room, and end their leg."""
 
-    LiveQueue(runtime.redis).remove(call.call_id)
+    runtime.queue.remove(call.call_id)
     if call.counselor_leg:
         with contextlib.suppress(TelephonyError):
             runtime.telephony.redirect(

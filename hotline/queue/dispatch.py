@@ -19,7 +19,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from hotline.live.calls import CallStore, LiveCall, now
 from hotline.live.counters import count
 from hotline.live.offers import LiveOffer, Offers
-from hotline.live.phones import Phones
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.live.wrapup import WrapUps
@@ -46,7 +45,7 @@ class DispatchReport:
 def enqueue_call(runtime: Runtime, call: LiveCall) -> None:
     """The call joins the live queue of its tier (idempotent: a redelivery changes nothing)."""
     assert call.tier and call.language and call.topic and call.queued_at
-    LiveQueue(runtime.redis).enqueue(
+    runtime.queue.enqueue(
         WaitingCall(
             call_id=call.call_id,
             tier=call.tier,
@@ -152,7 +151,7 @@ def ring(runtime: Runtime, offer: LiveOffer, ring_for: int) -> bool:
         )
         missed(runtime, offer)
         return False
-    store = CallStore(runtime.redis)
+    store = runtime.calls
     call = store.get(offer.call_id)
     if call is not None:
         call.stage, call.counselor_id, call.counselor_leg = "offered", offer.counselor_id, leg
@@ -164,7 +163,7 @@ def ring(runtime: Runtime, offer: LiveOffer, ring_for: int) -> bool:
 
 def phone_of(runtime: Runtime, counselor_id: str) -> str | None:
     """From the live copy of the roster; the database only when that copy lacks it."""
-    phone = Phones(runtime.redis).get(counselor_id)
+    phone = runtime.phones.get(counselor_id)
     if phone is not None:
         return phone
     try:
@@ -178,7 +177,7 @@ def missed(runtime: Runtime, offer: LiveOffer) -> None:
 
     Release and count are one atomic step, so a no-answer reported twice counts once.
     """
-    result = Offers(runtime.redis).miss(
+    result = runtime.offers.miss(
         offer.offer_id, now=now(), max_no_answer=runtime.rules.offer.max_no_answer
     )
     if result is None:
@@ -194,14 +193,14 @@ def missed(runtime: Runtime, offer: LiveOffer) -> None:
 
 def stop_ringing(runtime: Runtime, call_id: str) -> None:
     """Hang up a counselor's phone still ringing for an offer that is no longer live."""
-    call = CallStore(runtime.redis).get(call_id)
+    call = runtime.calls.get(call_id)
     if call is not None and call.counselor_leg and call.stage == "offered":
         with contextlib.suppress(TelephonyError):
             runtime.telephony.hang_up(call.counselor_leg)
 
 
 def back_in_line(runtime: Runtime, call_id: str) -> None:
-    store = CallStore(runtime.redis)
+    store = runtime.calls
     call = store.get(call_id)
     if call is not None and call.stage == "offered":
         call.stage, call.counselor_id, call.counselor_leg = "queued", None, None
@@ -219,7 +218,7 @@ class OfferAnswered:
 def answer_offer(runtime: Runtime, offer_id: str, digits: str) -> OfferAnswered:
     """The counselor's key on an offer: the accept key bridges them in; anything else
     passes the caller on (they keep their place, and the next counselor is sought)."""
-    pending = Offers(runtime.redis).get(offer_id)
+    pending = runtime.offers.get(offer_id)
     if pending is None:
         return OfferAnswered("gone")
     if digits != runtime.rules.offer.accept_key:
@@ -232,11 +231,11 @@ def answer_offer(runtime: Runtime, offer_id: str, digits: str) -> OfferAnswered:
 
 def accept(runtime: Runtime, offer_id: str) -> LiveCall | None:
     """The counselor pressed the accept key: bridge them with the caller, if still there."""
-    accepted = Offers(runtime.redis).accept(offer_id, now=now())
+    accepted = runtime.offers.accept(offer_id, now=now())
     if accepted is None:
         return None
-    Presence(runtime.redis).clear_misses(accepted.counselor_id)
-    store = CallStore(runtime.redis)
+    runtime.presence.clear_misses(accepted.counselor_id)
+    store = runtime.calls
     call = store.get(accepted.call_id)
     if call is None:
         return None
@@ -267,13 +266,13 @@ def accept(runtime: Runtime, offer_id: str) -> LiveCall | None:
 
 def overflow(runtime: Runtime, call_id: str) -> bool:
     """Past max_wait or nobody could ever take it: to the backup line for their language."""
-    if Offers(runtime.redis).for_call(call_id) is not None:
+    if runtime.offers.for_call(call_id) is not None:
         return False  # a counselor's phone is ringing for this caller: let it ring out
-    store = CallStore(runtime.redis)
+    store = runtime.calls
     call = store.get(call_id)
     if call is not None and call.callback_id is not None:
         return False  # a callback has nobody on the line to send anywhere: it waits
-    LiveQueue(runtime.redis).remove(call_id)
+    runtime.queue.remove(call_id)
     if call is None or call.stage not in ("queued", "ivr"):
         return False
     call.stage = "overflowed"
@@ -302,8 +301,8 @@ def whisper_for(runtime: Runtime, offer_id: str) -> Whisper | None:
     The database only adds the counselor's language and the caller's weekly count: if it
     is down, the whisper goes on in English without the count.
     """
-    pending = Offers(runtime.redis).get(offer_id)
-    waiting = LiveQueue(runtime.redis).get(pending.call_id) if pending else None
+    pending = runtime.offers.get(offer_id)
+    waiting = runtime.queue.get(pending.call_id) if pending else None
     if pending is None or waiting is None:
         return None
     calls, languages = 1, ()
@@ -321,7 +320,7 @@ def whisper_for(runtime: Runtime, offer_id: str) -> Whisper | None:
         calls_this_week=calls,
         frequent=calls >= runtime.rules.frequent_callers.threshold
         and "flag" in runtime.rules.frequent_callers.actions,
-        pauses_wrap_up=Presence(runtime.redis).pausing(pending.counselor_id),
+        pauses_wrap_up=runtime.presence.pausing(pending.counselor_id),
     )
     spoken = runtime.rules.languages.get(language)
     return Whisper(
@@ -331,7 +330,7 @@ def whisper_for(runtime: Runtime, offer_id: str) -> Whisper | None:
 
 
 def _calls_this_week(runtime: Runtime, call_id: str) -> int:
-    call = CallStore(runtime.redis).get(call_id)
+    call = runtime.calls.get(call_id)
     if call is None or call.caller_key is None:
         return 1
     since = dt.datetime.fromtimestamp(now() - 7 * 24 * 3600, dt.UTC)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hotline.live.phones import Phones
-from hotline.live.presence import Presence
 from hotline.records.roster import load_roster
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
@@ -27,13 +25,13 @@ def _still_talking(runtime: Runtime, phone: str) -> bool:
 
 def sync_roster(runtime: Runtime, *, at: float) -> int:
     """Bring presence in line with the roster at `at`; returns how many states changed."""
-    presence = Presence(runtime.redis)
+    presence = runtime.presence
     moment = dt.datetime.fromtimestamp(at, dt.UTC)
     changed = 0
     roster = load_roster(runtime.sessions)
     day = moment.date()
     overrides = load_overrides(runtime, day - dt.timedelta(days=1), day + dt.timedelta(days=1))
-    Phones(runtime.redis).replace_all({row.counselor_id: row.phone for row in roster})
+    runtime.phones.replace_all({row.counselor_id: row.phone for row in roster})
     for row in roster:
         known = presence.get(row.counselor_id) is not None
         presence.upsert(row.counselor_id, languages=row.languages, specialties=row.specialties)

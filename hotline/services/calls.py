@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from hotline.ivr.flow import CallerInput, CallState, advance, safe_default, start
 from hotline.ivr.script import Script
 from hotline.ivr.steps import Ask, Enqueue, OfferCallback, Step, Transfer
-from hotline.live.calls import CallStore, LiveCall, new_call_id, now
+from hotline.live.calls import LiveCall, new_call_id, now
 from hotline.phone_numbers import coarse_region, e164_of, parse_number
 from hotline.privacy import caller_key
 from hotline.queue.dispatch import enqueue_call
@@ -136,7 +136,7 @@ def respond(
             runtime, script, call_sid, from_number, call_id=call_id, started=carried.started_at
         )
         return _join(runtime, call, state, step)
-    store = CallStore(runtime.redis)
+    store = runtime.calls
     call = store.get(call_id) if call_id and CALL_ID.match(call_id) else None
     if call is None and call_sid:
         call = store.by_sid(call_sid)
@@ -168,7 +168,7 @@ def _recover(runtime: Runtime, call_sid: str, from_number: str | None) -> Turn:
 def _join(runtime: Runtime, call: LiveCall, state: CallState, step: Step) -> Turn:
     """The menus are done: the live call is written now, unless this CallSid has one
     already (a repeated webhook, or the caller hung up and the end was recorded first)."""
-    store = CallStore(runtime.redis)
+    store = runtime.calls
     call.ivr = state.to_dict()
     if not isinstance(step, Enqueue | OfferCallback):  # a transfer: no queue to join
         store.create(call)
@@ -193,7 +193,7 @@ def _apply(
     if joins_queue:
         assert isinstance(step, Enqueue | OfferCallback)
         _queued(runtime, call, step)
-    store = CallStore(runtime.redis)
+    store = runtime.calls
     if created:
         store.create(call)
     else:

@@ -17,12 +17,8 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from hotline.live.calls import CallStore, LiveCall, now
-from hotline.live.offers import Offers
-from hotline.live.presence import Presence
-from hotline.live.queue import LiveQueue
+from hotline.live.calls import LiveCall, now
 from hotline.live.queue_brief import Queued, queued
-from hotline.live.wrapup import WrapUps
 from hotline.records.calls import calls_since
 from hotline.records.models import CallRecord
 from hotline.routing.policy import Rules
@@ -105,15 +101,15 @@ class Desk:
 def desk(runtime: Runtime, counselor_id: str) -> Desk:
     """Everything the console shows. Once an offer is accepted the offer is gone from
     Redis: the call is then the one this counselor last accepted (`CallStore.current_of`)."""
-    me = Presence(runtime.redis).get(counselor_id)
+    me = runtime.presence.get(counselor_id)
     state = me.state.value if me else None
-    store = CallStore(runtime.redis)
+    store = runtime.calls
     current = store.current_of(counselor_id)
     live = store.get(current) if current else None
     if live is not None and (live.counselor_id != counselor_id or live.stage != "connected"):
         live = None
     card: CallCard | None = None
-    offer = Offers(runtime.redis).for_counselor(counselor_id)
+    offer = runtime.offers.for_counselor(counselor_id)
     if offer is not None:
         card = _offered_card(runtime, offer.call_id, me)
     elif live is not None and live.ended_at is None:
@@ -121,7 +117,7 @@ def desk(runtime: Runtime, counselor_id: str) -> Desk:
     unfiled = unfiled_calls(
         runtime, counselor_id, live, wrapping=state == "wrap_up", latest=current
     )
-    paused = Presence(runtime.redis).paused(counselor_id)
+    paused = runtime.presence.paused(counselor_id)
     if paused is not None:  # wrap-up yields to danger: say so on the wrap-up it paused
         unfiled = tuple(
             replace(u, paused_for=paused.for_tier) if u.call_id == paused.call_id else u
@@ -220,8 +216,8 @@ def aware(at: dt.datetime) -> dt.datetime:
 
 
 def _offered_card(runtime: Runtime, call_id: str, me: Counselor | None) -> CallCard | None:
-    waiting = LiveQueue(runtime.redis).get(call_id)
-    live = CallStore(runtime.redis).get(call_id)
+    waiting = runtime.queue.get(call_id)
+    live = runtime.calls.get(call_id)
     if waiting is None:
         return None
     weekly = _calls_this_week(runtime, live)
@@ -249,7 +245,7 @@ def _card(
         waited = int((live.connected_at or live.ended_at or now()) - live.queued_at)
     left = None
     if stage == "ended":  # a wrap-up paused for a caller in danger ends later than the rules'
-        ends = WrapUps(runtime.redis).until(live.counselor_id or "")
+        ends = runtime.wrap_ups.until(live.counselor_id or "")
         if ends is None:
             ends = (live.ended_at or now()) + runtime.rules.offer.wrap_up
         left = max(0, int(ends - now()))
@@ -301,7 +297,7 @@ def _frequent(runtime: Runtime, weekly: int) -> bool:
 
 def is_current_wrap_up(runtime: Runtime, counselor_id: str, call_id: str) -> bool:
     """Whether `call_id` is the call this counselor's running wrap-up time is for."""
-    presence = Presence(runtime.redis).get(counselor_id)
+    presence = runtime.presence.get(counselor_id)
     if presence is None or presence.state != CounselorState.WRAP_UP:
         return False
-    return CallStore(runtime.redis).current_of(counselor_id) == call_id
+    return runtime.calls.current_of(counselor_id) == call_id

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from hotline.live.presence import Presence
 from hotline.records.calls import past_arrivals
 from hotline.records.roster import load_roster
 from hotline.roster import CounselorEntry, Roster
@@ -52,7 +51,7 @@ def dry_run(
     roster: str = LIVE,
 ) -> DryRun:
     """The explanation for `caller` joining the queue at `at` (rules: the ones in force)."""
-    counselors = Presence(runtime.redis).all() if roster == LIVE else on_shift_roster(runtime, at)
+    counselors = runtime.presence.all() if roster == LIVE else on_shift_roster(runtime, at)
     return explain(at.timestamp(), caller, counselors, rules or runtime.rules)
 
 

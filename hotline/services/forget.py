@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass
 
 from hotline.callbacks import cancel_for_key
-from hotline.live.calls import CallStore
 from hotline.privacy import caller_key
 from hotline.records.retention import forget_key
 from hotline.runtime import Runtime
@@ -34,7 +33,7 @@ def forget(runtime: Runtime, e164: str, *, actor: str = "privacy") -> ForgetRepo
         raise ValueError("a withheld number has no caller key to forget")
 
     cancelled = cancel_for_key(runtime, key)  # first: no callback may ring once it is gone
-    live = CallStore(runtime.redis).forget_caller(key)
+    live = runtime.calls.forget_caller(key)
     records, vault = forget_key(runtime.sessions, key, actor=actor, live_calls=live)
     report = ForgetReport(
         records=records, vault_entries=vault, live_calls=live, callbacks=cancelled

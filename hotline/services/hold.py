@@ -17,9 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from hotline.callbacks import may_offer, request_from_queue
 from hotline.ivr.script import Script
 from hotline.ivr.steps import Prompt, Say
-from hotline.live.calls import CallStore, LiveCall, now
-from hotline.live.presence import Presence
-from hotline.live.queue import LiveQueue
+from hotline.live.calls import LiveCall, now
 from hotline.phone_numbers import to_e164
 from hotline.queue.dispatch import overflow
 from hotline.records.calls import median_talk_since
@@ -94,7 +92,7 @@ class HoldTurn:
 def hold_turn(runtime: Runtime, *, call_id: str | None, call_sid: str) -> HoldTurn:
     """Keep holding, join the counselor, or overflow (past max_wait, or the call is lost)."""
 
-    store = CallStore(runtime.redis)
+    store = runtime.calls
     call = store.get(call_id) if call_id and CALL_ID.match(call_id) else None
     if call is None and call_sid:
         call = store.by_sid(call_sid)
@@ -111,7 +109,7 @@ def hold_turn(runtime: Runtime, *, call_id: str | None, call_sid: str) -> HoldTu
         call = store.get(call.call_id) or call
     if call.stage == "overflowed":
         return HoldTurn("overflow", call, language, rules.overflow_number(language))
-    queue = LiveQueue(runtime.redis)
+    queue = runtime.queue
     position = queue.position(call.call_id, rules.tier_order)
     said = _time_to_say(runtime, call.call_id) if position else SAY_NOTHING
     return HoldTurn("hold", call, language, position=position, said=said)
@@ -123,14 +121,14 @@ DEFAULT_TALK = 20 * 60  # seconds, until the day's records say otherwise
 def _time_to_say(runtime: Runtime, call_id: str) -> Announcement:
     """From live state (the queue, the counselors, their wrap-ups) and the records (talk
     time): see routing.wait. A caller being rung for right now hears nothing of time."""
-    queue = LiveQueue(runtime.redis)
+    queue = runtime.queue
     me = queue.get(call_id)
     if me is None or queue.is_offered(call_id):
         return SAY_NOTHING
     rules = runtime.rules_for(me.rules_version)
     moment = now()
     times = CallTimes(talk=_talk_seconds(runtime), wrap_up=rules.offer.wrap_up)
-    counselors = Presence(runtime.redis).all()
+    counselors = runtime.presence.all()
     seconds = expected_wait(moment, me, queue.waiting(), counselors, rules, times)
     return announce(moment, me, rules, seconds)
 

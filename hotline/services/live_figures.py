@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hotline.live.calls import CallStore, LiveCall
-from hotline.live.presence import Presence
-from hotline.live.queue import LiveQueue
+from hotline.live.calls import LiveCall
 from hotline.routing.snapshot import CounselorState, WaitingCall
 from hotline.runtime import Runtime
 
@@ -52,7 +50,7 @@ class LiveNumbers:
 def live_numbers(runtime: Runtime, now: float) -> LiveNumbers:
     rules = runtime.rules
     waiting = sorted(
-        (c for c in LiveQueue(runtime.redis).queued() if not c.callback),
+        (c for c in runtime.queue.queued() if not c.callback),
         key=lambda c: c.entered_at,
     )
     order = list(rules.tier_order) + sorted({c.tier for c in waiting} - set(rules.tier_order))
@@ -68,7 +66,7 @@ def live_numbers(runtime: Runtime, now: float) -> LiveNumbers:
         tiers.append(TierNow(name, rank, len(mine), longest, target, languages))
     by_state = {state.value: 0 for state in CounselorState}
     by_language: dict[str, dict[str, int]] = {code: {} for code in rules.languages}
-    for c in Presence(runtime.redis).all():
+    for c in runtime.presence.all():
         by_state[c.state.value] += 1
         if c.state is CounselorState.OFF_SHIFT:
             continue
@@ -81,4 +79,4 @@ def live_numbers(runtime: Runtime, now: float) -> LiveNumbers:
 
 def in_progress(runtime: Runtime) -> list[LiveCall]:
     """Calls a counselor is talking on now, longest first."""
-    return CallStore(runtime.redis).connected()
+    return runtime.calls.connected()

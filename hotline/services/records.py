@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from hotline.live.calls import CallStore, LiveCall
+from hotline.live.calls import LiveCall
 from hotline.records.calls import NewRecord, save_record
 from hotline.runtime import Runtime
 
@@ -61,7 +61,7 @@ def build_record(call: LiveCall) -> NewRecord:
 
 def record_call(runtime: Runtime, call_id: str) -> bool:
     """Write the call's record once; a second run (or a duplicate callback) writes nothing."""
-    call = CallStore(runtime.redis).get(call_id)
+    call = runtime.calls.get(call_id)
     if call is None:
         log.error("live call gone before its record was written", extra={"call_id": call_id})
         return False

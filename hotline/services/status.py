@@ -14,9 +14,6 @@ import redis
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.live.calls import CallStore, LiveCall, now
-from hotline.live.offers import Offers
-from hotline.live.presence import Presence
-from hotline.live.queue import LiveQueue
 from hotline.queue.dispatch import missed
 from hotline.records.calls import save_record
 from hotline.runtime import Runtime
@@ -37,7 +34,7 @@ def counselor_leg_status(
 ) -> None:
     if status not in ENDED:
         return
-    pending = Offers(runtime.redis).get(offer_id)
+    pending = runtime.offers.get(offer_id)
     if pending is not None:  # the leg ended before the accept key: a miss
         missed(runtime, pending)
     elif counselor_id:
@@ -57,7 +54,7 @@ def caller_leg_status(
     duration: str = "",
 ) -> None:
     """The caller's leg: only its end matters here; duplicates and late arrivals do nothing."""
-    store = CallStore(runtime.redis)
+    store = runtime.calls
     call, reachable = _find(runtime, store, call_sid)
     if call is None:
         if call_sid and status in ENDED:
@@ -111,7 +108,7 @@ def _lost(
     call = lost_call(runtime, call_sid, from_number, started_at=now() - seconds)
     call.ended_at, call.end_status, call.last_status_seq = now(), status, 1 << 30
     if redis_up:
-        store = CallStore(runtime.redis)
+        store = runtime.calls
         since = store.live_since()
         if since is not None and since <= call.started_at:
             call.stage = "ivr"  # Redis held live state all through the call: never queued
@@ -143,7 +140,7 @@ def overflowed_from_the_menus(runtime: Runtime, *, call_sid: str, from_number: s
 
 def call_ended(runtime: Runtime, call: LiveCall) -> None:
     """The caller hung up: leave the queue; a counselor being rung for them is freed."""
-    removal = LiveQueue(runtime.redis).remove_with_offer(call.call_id)
+    removal = runtime.queue.remove_with_offer(call.call_id)
     if removal.offer is not None and call.counselor_leg:
         with contextlib.suppress(TelephonyError):  # else the ring times out by itself
             runtime.telephony.hang_up(call.counselor_leg)
@@ -152,7 +149,7 @@ def call_ended(runtime: Runtime, call: LiveCall) -> None:
 def _not_alone(runtime: Runtime, call_id: str, counselor_id: str) -> None:
     """The counselor left the room. Unless they brought someone in to stay with the caller,
     the call is over: hang up the caller's leg rather than leave them alone in the room."""
-    call = CallStore(runtime.redis).get(call_id)
+    call = runtime.calls.get(call_id)
     if call is None or call.counselor_id != counselor_id or call.ended_at is not None:
         return
     if call.stage != "connected" or call.transfer_leg or not call.call_sid:
@@ -164,4 +161,4 @@ def _not_alone(runtime: Runtime, call_id: str, counselor_id: str) -> None:
 def counselor_done(runtime: Runtime, counselor_id: str) -> None:
     """A counselor's call ended: wrap-up (with what was left of one that call paused), then
     back to available when it is over."""
-    Presence(runtime.redis).wrap_up(counselor_id, now=now(), seconds=runtime.rules.offer.wrap_up)
+    runtime.presence.wrap_up(counselor_id, now=now(), seconds=runtime.rules.offer.wrap_up)

@@ -14,7 +14,7 @@ import logging
 
 import phonenumbers
 
-from hotline.live.calls import CallStore, LiveCall
+from hotline.live.calls import LiveCall
 from hotline.queue.dispatch import room
 from hotline.records.retention import audit
 from hotline.runtime import Runtime
@@ -42,7 +42,7 @@ def _valid(number: str) -> str:
 
 
 def _live(runtime: Runtime, call_id: str) -> LiveCall:
-    call = CallStore(runtime.redis).get(call_id)
+    call = runtime.calls.get(call_id)
     if call is None or call.stage != "connected" or call.ended_at is not None:
         raise SuperviseError("this call is not in progress")
     return call
@@ -85,7 +85,7 @@ def warm_transfer(runtime: Runtime, *, call_id: str, number: str, actor: str) ->
         )
     except TelephonyError as exc:
         raise SuperviseError("the number could not be rung; try again") from exc
-    store = CallStore(runtime.redis)
+    store = runtime.calls
     fresh = store.get(call.call_id) or call
     fresh.transfer_leg = leg
     store.save(fresh)
@@ -97,7 +97,7 @@ def warm_transfer(runtime: Runtime, *, call_id: str, number: str, actor: str) ->
 def room_for(runtime: Runtime, call_id: str) -> tuple[str, str | None] | None:
     """(the room, the counselor's leg to coach) for a joining party; None if the call ended."""
 
-    call = CallStore(runtime.redis).get(call_id)
+    call = runtime.calls.get(call_id)
     if call is None or call.stage != "connected" or call.ended_at is not None:
         return None
     return room(call.call_id), call.counselor_leg

@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from hotline.callbacks import agree_follow_up
-from hotline.live.calls import CallStore, now
-from hotline.live.presence import Presence
-from hotline.live.wrapup import WrapUps
+from hotline.live.calls import now
 from hotline.records.models import AuditEvent, CallRecord
 from hotline.records.notes import MAX_NOTE, NoteError, save_note
 from hotline.routing.snapshot import CounselorState
@@ -140,7 +138,7 @@ def file_wrap_up(runtime: Runtime, wrap: WrapUp, *, counselor_id: str, actor: st
     for and could not be arranged (then they stay in wrap-up to choose another time)."""
     if wrap.errors:
         return Filed("invalid")
-    live = CallStore(runtime.redis).get(wrap.call_id)
+    live = runtime.calls.get(wrap.call_id)
     talked = bool(live and live.counselor_id == counselor_id and live.connected_at)
     current = is_current_wrap_up(runtime, counselor_id, wrap.call_id)
     with runtime.sessions() as session:
@@ -212,14 +210,14 @@ def file_wrap_up(runtime: Runtime, wrap: WrapUp, *, counselor_id: str, actor: st
 def end_wrap_up(runtime: Runtime, counselor_id: str, *, then: str = "available") -> bool:
     """A counselor in wrap-up is done early: available again (a dispatch is requested, so a
     waiting caller is offered at once) or away for a break. True if their state changed."""
-    presence = Presence(runtime.redis)
+    presence = runtime.presence
     current = presence.get(counselor_id)
     if current is None or current.state != CounselorState.WRAP_UP:
         return False
     target = CounselorState.AWAY if then == "away" else CounselorState.AVAILABLE
     moved = presence.set_state(counselor_id, target, now())
     if moved:
-        WrapUps(runtime.redis).clear(counselor_id)
+        runtime.wrap_ups.clear(counselor_id)
         runtime.jobs.enqueue("dispatch")
     return moved
 
@@ -229,7 +227,7 @@ def go(runtime: Runtime, counselor_id: str, state: str) -> bool:
     offers and the call (Presence.set_state refuses to undo them); going available from
     wrap-up ends it early. Returns whether the state is now the one asked for."""
     target = CounselorState.AVAILABLE if state == "available" else CounselorState.AWAY
-    presence = Presence(runtime.redis)
+    presence = runtime.presence
     current = presence.get(counselor_id)
     if current is None:
         return False

@@ -18,8 +18,6 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from hotline.live.counters import counters
-from hotline.live.presence import Presence
-from hotline.live.queue import LiveQueue
 from hotline.runtime import Runtime
 
 bp = Blueprint("metrics", __name__)
@@ -97,7 +95,7 @@ class LiveCollector(Collector):
 
     def collect(self) -> Iterator[Metric]:
         runtime, now = self.runtime, time.time()
-        depth = LiveQueue(runtime.redis).depth(runtime.rules.tier_order)
+        depth = runtime.queue.depth(runtime.rules.tier_order)
         waiting = GaugeMetricFamily(
             "hotline_callers_waiting", "Callers in the queue", labels=["tier"]
         )
@@ -111,7 +109,7 @@ class LiveCollector(Collector):
         yield longest
         states = GaugeMetricFamily("hotline_counselors", "Counselors by state", labels=["state"])
         by_state: dict[str, int] = {}
-        for counselor in Presence(runtime.redis).all():
+        for counselor in runtime.presence.all():
             by_state[counselor.state.value] = by_state.get(counselor.state.value, 0) + 1
         for state, n in sorted(by_state.items()):
             states.add_metric([state], n)

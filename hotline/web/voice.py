@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from hotline import callbacks
 from hotline.ivr.steps import OVERFLOW, Ask, Prompt, Transfer
-from hotline.live.calls import CallStore, LiveCall
+from hotline.live.calls import LiveCall
 from hotline.queue import dispatch
 from hotline.runtime import Runtime
 from hotline.services import calls
@@ -158,7 +158,7 @@ def hold() -> Response:
 def connect() -> Response:
     """The caller's leg, redirected here once a counselor accepted: into the call's room."""
     runtime = current_app.extensions["hotline"]
-    call = CallStore(runtime.redis).get(request.args.get("call", ""))
+    call = runtime.calls.get(request.args.get("call", ""))
     if call is None or call.stage != "connected":
         return _backup()
     return _connect_caller(runtime, call)
