@@ -20,10 +20,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.accounts.service import Account
+from hotline.console import desk as console_desk
+from hotline.console import wrap_up as wrapup_form
+from hotline.console.desk import Desk
+from hotline.console.wrap_up import WrapUp
 from hotline.records.roster import RosterRow, load_roster
-from hotline.services import console_desk, supervise, wrapup_form
-from hotline.services.console_desk import Desk
-from hotline.services.wrapup_form import WrapUp
+from hotline.services import supervise
 from hotline.web import console_panels as panels
 from hotline.web import dates
 from hotline.web.auth import NavItem, current_user, login_required, runtime

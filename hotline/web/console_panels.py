@@ -12,9 +12,9 @@ from flask import render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from hotline.console.desk import CallCard, Desk, Unfiled
+from hotline.console.wrap_up import DISPOSITIONS, RISK_LEVELS, WrapUp
 from hotline.queue.whisper import WORDS
-from hotline.services.console_desk import CallCard, Desk, Unfiled
-from hotline.services.wrapup_form import DISPOSITIONS, RISK_LEVELS, WrapUp
 from hotline.web import dates
 
 STATES = {

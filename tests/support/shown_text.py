@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from hotline.console.wrap_up import DISPOSITIONS, RISK_LEVELS
 from hotline.records.calls import OUTCOMES
 from hotline.routing.policy import SPECIALTY_IDS, TIER_NAMES
 from hotline.routing.snapshot import CounselorState
-from hotline.services.wrapup_form import DISPOSITIONS, RISK_LEVELS
 
 # Text inside these is markup, a listing or an edit: codes belong there.
 HIDDEN = {"script", "style", "textarea", "code", "pre"}

@@ -12,8 +12,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from hotline.console import frequent_callers as frequent_callers
 from hotline.records.care_plans import MAX_PLAN, CarePlanError
-from hotline.services import frequent_callers
 from hotline.web.auth import current_user, login_required, runtime
 from hotline.web.supervisor.blueprint import bp
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hotline.console.wrap_up import WrapUp, file_wrap_up, parse
 from hotline.live.presence import Presence
 from hotline.records.models import CallRecord
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services.wrapup_form import WrapUp, file_wrap_up, parse
 from tests.support.memory import Memory
 from tests.support.service_calls import ENGLISH_SUICIDE, hang_up, state_of, talking
 

@@ -17,6 +17,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from hotline.console.frequent_callers import plan_for_call
 from hotline.live.calls import LiveCall, now
 from hotline.live.queue_brief import Queued, queued
 from hotline.records.calls import calls_since
@@ -24,7 +25,6 @@ from hotline.records.models import CallRecord
 from hotline.routing.policy import Rules
 from hotline.routing.snapshot import Counselor, CounselorState
 from hotline.runtime import Runtime
-from hotline.services.frequent_callers import plan_for_call
 
 UNFILED_FOR = dt.timedelta(hours=12)  # a shift: older unfiled calls leave the console
 ANSWERED = ("answered", "called_back")  # outcomes a counselor talked through

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from hotline.callbacks import agree_follow_up
+from hotline.console.desk import Unfiled, aware, is_current_wrap_up
 from hotline.live.calls import now
 from hotline.records.models import AuditEvent, CallRecord
 from hotline.records.notes import MAX_NOTE, NoteError, save_note
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services.console_desk import Unfiled, aware, is_current_wrap_up
 
 log = logging.getLogger(__name__)
 
