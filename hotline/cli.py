@@ -258,8 +258,8 @@ def purge(dry_run: bool) -> None:
     # start-up cost: a command loads only what it runs
     import datetime as dt
 
-    from hotline.services.retention import plan_purge
-    from hotline.services.retention import purge as run_purge
+    from hotline.call_records.retention import plan_purge
+    from hotline.call_records.retention import purge as run_purge
 
     runtime = _runtime(_settings())
     now = dt.datetime.now(dt.UTC)
@@ -279,8 +279,8 @@ def purge(dry_run: bool) -> None:
 def forget(number: str) -> None:
     """Erase every trace tied to one caller's number (a PIPL or GDPR request)."""
     # start-up cost: a command loads only what it runs
+    from hotline.call_records.forget import forget as run_forget
     from hotline.phone_numbers import to_e164
-    from hotline.services.forget import forget as run_forget
 
     e164 = to_e164(number)
     if e164 is None or not phonenumbers.is_valid_number(phonenumbers.parse(e164)):

@@ -17,6 +17,8 @@ import redis
 from rq import SimpleWorker, Worker
 from rq.timeouts import TimerDeathPenalty
 
+from hotline.call_records.record import record_call
+from hotline.call_records.retention import purge
 from hotline.callbacks import release, release_due, ring_caller
 from hotline.live.calls import now
 from hotline.live.sweep import sweep
@@ -24,8 +26,6 @@ from hotline.platform.jobqueue import JOBS, QUEUE_NAME
 from hotline.queue.dispatch import back_in_line, dispatch, stop_ringing
 from hotline.queue.presence import sync_roster
 from hotline.runtime import Runtime
-from hotline.services.records import record_call
-from hotline.services.retention import purge
 
 __all__ = ["QUEUE_NAME", "bind", "current", "run_worker"]
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Live state of each call in Redis, under a random call id; Twilio's CallSid maps to it.
 
 Written when the caller leaves the menus (whose state rides in the action URLs, see
-services/calls.py). Holds the IVR state and the versions the call started with, the
+calls/menus.py). Holds the IVR state and the versions the call started with, the
 anonymous caller key, and where the call stands. Never the caller's number. Keys
 expire on their own, so a call whose hang-up was never reported cannot linger.
 """

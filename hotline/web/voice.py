@@ -10,13 +10,13 @@ from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from hotline import callbacks
+from hotline.calls import hold as hold_service
+from hotline.calls import menus as calls
+from hotline.calls import status as status_callbacks
 from hotline.ivr.steps import OVERFLOW, Ask, Prompt, Transfer
 from hotline.live.calls import LiveCall
 from hotline.queue import dispatch
 from hotline.runtime import Runtime
-from hotline.services import calls
-from hotline.services import hold as hold_service
-from hotline.services import status as status_callbacks
 from hotline.services import supervise as supervision
 from hotline.telephony import twiml
 from hotline.web.security import twilio_signed

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import sessionmaker
 
 from hotline import callbacks
+from hotline.call_records.forget import forget
 from hotline.config import Secret
 from hotline.live.calls import CallStore, LiveCall, new_call_id, now
 from hotline.live.presence import Presence
@@ -20,7 +21,6 @@ from hotline.queue.dispatch import dispatch
 from hotline.records.models import AuditEvent, Callback, CallbackVault
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services.forget import forget
 from tests.conftest import PUBLIC_URL
 from tests.support.caller import Caller, said
 from tests.support.desk import PHONES, Desk

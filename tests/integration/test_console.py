@@ -9,11 +9,11 @@ import re
 from flask import Flask
 from sqlalchemy import delete, select
 
+from hotline.call_records.record import record_call
 from hotline.live.wrapup import WrapUps
 from hotline.queue.dispatch import dispatch
 from hotline.records.models import AuditEvent, Callback, CallRecord
 from hotline.routing.snapshot import CounselorState
-from hotline.services.records import record_call
 from tests.integration.web_support import csrf_token, signed_in_client
 from tests.support.caller import Caller
 from tests.support.console import (

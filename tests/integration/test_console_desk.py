@@ -10,12 +10,12 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from hotline.call_records.record import record_call
 from hotline.live.calls import now
 from hotline.live.presence import Presence
 from hotline.queue.dispatch import dispatch
 from hotline.records.models import CallRecord
 from hotline.routing.snapshot import CounselorState
-from hotline.services.records import record_call
 from tests.support.caller import Caller
 from tests.support.console import (
     answered_call,

@@ -9,13 +9,13 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from hotline.call_records.forget import forget
 from hotline.cli import main
 from hotline.live.calls import CallStore, LiveCall, new_call_id, now
 from hotline.privacy import caller_key
 from hotline.records.models import AuditEvent, CallbackVault, CallRecord
 from hotline.records.vault import store_number
 from hotline.runtime import Runtime
-from hotline.services.forget import forget
 from tests.conftest import ROOT
 
 NUMBER = "+8613812345678"

@@ -9,11 +9,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from hotline.calls.url_state import read_token
 from hotline.ivr.flow import CallState
 from hotline.ivr.model import Menu
 from hotline.live.calls import CallStore, LiveCall
 from hotline.runtime import Runtime
-from hotline.services.url_state import read_token
 from tests.support.caller import SILENCE, Caller, goes_to_hold, is_menu, said
 from tests.support.twiml import Verb, flat
 

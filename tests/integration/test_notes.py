@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from hotline.call_records.retention import purge
 from hotline.records.models import AuditEvent, CallRecord
 from hotline.records.notes import MAX_NOTE, NoteError, read_note, save_note
 from hotline.runtime import Runtime
-from hotline.services.retention import purge
 
 WORDS = "Agreed safety plan; sister is staying over tonight."
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlalchemy import select, update
 
+from hotline.call_records.retention import PurgePlan, plan_purge, purge
 from hotline.cli import main
 from hotline.records.models import AuditEvent, Callback, CallbackVault, CallRecord, DailyCount
 from hotline.records.vault import close, store_number
 from hotline.runtime import Runtime
-from hotline.services.retention import PurgePlan, plan_purge, purge
 from tests.conftest import ROOT
 
 NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)

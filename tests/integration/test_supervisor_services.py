@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from hotline.call_records import browse as records_browse
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.records.models import AuditEvent, Callback, CallRecord
@@ -20,7 +21,7 @@ from hotline.routing.explain import Caller
 from hotline.routing.snapshot import CounselorState, WaitingCall
 from hotline.rules import publishing
 from hotline.runtime import Runtime
-from hotline.services import dry_run, live_figures, records_browse, stats
+from hotline.services import dry_run, live_figures, stats
 from hotline.staffing import coverage, roster_edit
 from hotline.staffing.roster_edit import CounselorForm, FormErrors
 from tests.conftest import ROOT

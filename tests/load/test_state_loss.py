@@ -83,7 +83,7 @@ def test_a_call_ending_while_redis_is_down_still_gets_one_record(
     callback itself says."""
     import dataclasses
 
-    from hotline.services import status
+    from hotline.calls import status
 
     monkeypatch.setattr(status, "REDIS_GRACE", 0.5)
 

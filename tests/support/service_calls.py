@@ -10,13 +10,13 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from hotline.callbacks import FollowUp, agree_follow_up
+from hotline.calls.menus import answer, respond
+from hotline.calls.status import caller_leg_status, counselor_leg_status
 from hotline.live.calls import CallStore, LiveCall, now
 from hotline.live.presence import Presence
 from hotline.queue.dispatch import accept, dispatch
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services.calls import answer, respond
-from hotline.services.status import caller_leg_status, counselor_leg_status
 from hotline.telephony.client import FakeTelephony
 from tests.support.desk import PHONES
 

@@ -10,8 +10,8 @@ from flask import Response, flash, render_template, request, stream_with_context
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from hotline.call_records import browse as records_browse
 from hotline.records.calls import OUTCOMES
-from hotline.services import records_browse
 from hotline.staffing.coverage import roster_zone
 from hotline.staffing.roster_edit import counselors
 from hotline.web.auth import current_user, login_required, runtime

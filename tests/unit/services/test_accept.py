@@ -3,12 +3,12 @@ room. A callback rings the caller only then, from the vault."""
 
 from __future__ import annotations
 
+from hotline.calls.hold import ask_callback, callback_choice
 from hotline.live.calls import CallStore, now
 from hotline.live.offers import Offers
 from hotline.live.presence import Presence
 from hotline.queue.dispatch import accept, dispatch, missed, room
 from hotline.routing.snapshot import CounselorState
-from hotline.services.hold import ask_callback, callback_choice
 from tests.conftest import PUBLIC_URL
 from tests.support.memory import Memory
 from tests.support.service_calls import (

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from hotline.calls.hold import ask_callback, callback_choice
 from hotline.live.calls import CallStore
 from hotline.live.queue import LiveQueue
 from hotline.queue.dispatch import dispatch
 from hotline.records import vault
 from hotline.records.models import AuditEvent, Callback
 from hotline.runtime import Runtime
-from hotline.services.hold import ask_callback, callback_choice
 from tests.support.memory import Memory, everything_stored
 from tests.support.service_calls import ENGLISH_SUICIDE, call_in, waited
 from tests.support.zones import number_open_now

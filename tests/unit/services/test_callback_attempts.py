@@ -9,13 +9,13 @@ import datetime as dt
 from sqlalchemy import select
 
 from hotline.callbacks import answered, leg_ended
+from hotline.calls.hold import ask_callback, callback_choice
 from hotline.live.calls import LiveCall, now
 from hotline.live.presence import Presence
 from hotline.queue.dispatch import accept, dispatch
 from hotline.records.models import Callback, CallbackVault
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services.hold import ask_callback, callback_choice
 from tests.conftest import PUBLIC_URL
 from tests.support.memory import Memory
 from tests.support.service_calls import ENGLISH_SUICIDE, call_in, offer_in, waited

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from hotline.calls.status import counselor_leg_status
 from hotline.live.calls import CallStore
 from hotline.live.offers import ACCEPT_GRACE, Offers
 from hotline.live.presence import Presence
@@ -11,7 +12,6 @@ from hotline.live.queue import LiveQueue
 from hotline.live.sweep import sweep
 from hotline.queue.dispatch import CLAIM_GRACE, dispatch, missed, whisper_for
 from hotline.routing.snapshot import CounselorState
-from hotline.services.status import counselor_leg_status
 from tests.support.memory import Memory
 from tests.support.service_calls import (
     DANGER,

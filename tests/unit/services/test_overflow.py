@@ -3,13 +3,13 @@ their language; never while a counselor's phone rings for them, never a callback
 
 from __future__ import annotations
 
+from hotline.calls.hold import hold_turn
 from hotline.live.calls import CallStore, now
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.queue.dispatch import dispatch, overflow
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.services.hold import hold_turn
 from tests.conftest import PUBLIC_URL
 from tests.support.memory import Memory
 from tests.support.service_calls import ENGLISH_SUICIDE, MANDARIN_SUICIDE, call_in, waited

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from hotline.calls.hold import hold_turn
 from hotline.problems import InvalidFile
 from hotline.records.models import AuditEvent
 from hotline.rules import publishing, versions
 from hotline.runtime import Runtime
-from hotline.services.hold import hold_turn
 from tests.conftest import ROOT
 from tests.support.service_calls import ENGLISH_SUICIDE, call_in, waited
 

@@ -13,12 +13,12 @@ import time
 import redis
 from sqlalchemy.exc import SQLAlchemyError
 
+from hotline.call_records.record import build_record, record_now
+from hotline.calls.menus import lost_call
 from hotline.live.calls import CallStore, LiveCall, now
 from hotline.queue.dispatch import missed
 from hotline.records.calls import save_record
 from hotline.runtime import Runtime
-from hotline.services.calls import lost_call
-from hotline.services.records import build_record, record_now
 from hotline.telephony.client import TelephonyError
 
 log = logging.getLogger(__name__)

@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.callbacks import may_offer, request_from_queue
+from hotline.calls.menus import CALL_ID
 from hotline.ivr.script import Script
 from hotline.ivr.steps import Prompt, Say
 from hotline.live.calls import LiveCall, now
@@ -30,7 +31,6 @@ from hotline.routing.wait import (
     expected_wait,
 )
 from hotline.runtime import Runtime
-from hotline.services.calls import CALL_ID
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from hotline.calls.url_state import read_token, state_token
 from hotline.ivr.flow import CallerInput, CallState, advance, safe_default, start
 from hotline.ivr.script import Script
 from hotline.ivr.steps import Ask, Enqueue, OfferCallback, Step, Transfer
@@ -22,7 +23,6 @@ from hotline.phone_numbers import coarse_region, e164_of, parse_number
 from hotline.privacy import caller_key
 from hotline.queue.dispatch import enqueue_call
 from hotline.runtime import Runtime
-from hotline.services.url_state import read_token, state_token
 
 log = logging.getLogger(__name__)
 _DIGITS = re.compile(r"^[0-9*#]{1,20}$")
