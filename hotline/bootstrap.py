@@ -7,6 +7,9 @@ Production and tests call it alike; tests bring in-memory adapters through its k
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 import redis
 from sqlalchemy import Engine
 
@@ -87,14 +90,26 @@ def build_runtime(
         telephony=telephony if telephony is not None else TwilioTelephony(settings),
         in_force=in_force,
         jobs=jobs if jobs is not None else RQJobQueue(client),
-        calls=CallStore(client),
-        queue=LiveQueue(client),
-        presence=Presence(client),
-        offers=Offers(client),
-        wrap_ups=WrapUps(client),
-        phones=Phones(client),
         redis_watch=watch,
+        **_stores(client),
     )
+
+
+def _stores(client: redis.Redis) -> dict[str, Any]:
+    return {
+        "calls": CallStore(client),
+        "queue": LiveQueue(client),
+        "presence": Presence(client),
+        "offers": Offers(client),
+        "wrap_ups": WrapUps(client),
+        "phones": Phones(client),
+    }
+
+
+def on_redis(runtime: Runtime, client: redis.Redis) -> Runtime:
+    """The same process on another Redis client, its stores rebuilt on it (the tests use it
+    for a process whose Redis does not answer)."""
+    return dataclasses.replace(runtime, redis=client, **_stores(client))
 
 
 def audio_url(settings: Settings) -> str:

@@ -81,18 +81,15 @@ def test_a_call_ending_while_redis_is_down_still_gets_one_record(
     """The status callback reaches a web process that cannot reach Redis: once its grace
     for a restart is over, the record is written straight to the database, from what the
     callback itself says."""
-    import dataclasses
-
     from hotline.calls import status
 
     monkeypatch.setattr(status, "REDIS_GRACE", 0.5)
 
+    from hotline.bootstrap import on_redis
     from hotline.live.connection import connect
     from hotline.web import create_app
 
-    down = dataclasses.replace(
-        runtime, redis=connect(runtime.settings.replace(redis_url="redis://127.0.0.1:1/0"))
-    )
+    down = on_redis(runtime, connect(runtime.settings.replace(redis_url="redis://127.0.0.1:1/0")))
     app = create_app(runtime.settings, runtime=down)
     app.config["TESTING"] = True
     caller = Caller(app.test_client(), number="+14155550144")
@@ -139,17 +136,14 @@ def test_a_caller_in_the_menus_sent_on_while_redis_is_down_is_recorded_overflowe
 ) -> None:
     """With Redis kept across a restart, nothing is lost: a caller who was in the menus
     during the outage was dialled through to the backup line, and says so in the record."""
-    import dataclasses
-
+    from hotline.bootstrap import on_redis
     from hotline.live.connection import connect
     from hotline.web import create_app
 
     runtime.telephony = FakeTelephony()
     caller = Caller(client, number="+14155550148")
     menu = caller.call()
-    down = dataclasses.replace(
-        runtime, redis=connect(runtime.settings.replace(redis_url="redis://127.0.0.1:1/0"))
-    )
+    down = on_redis(runtime, connect(runtime.settings.replace(redis_url="redis://127.0.0.1:1/0")))
     app = create_app(runtime.settings, runtime=down)
     app.config["TESTING"] = True
     caller.client = app.test_client()
@@ -171,8 +165,7 @@ def test_a_caller_holding_through_a_short_redis_outage_keeps_holding_then_goes_o
 ) -> None:
     """A Redis that persists comes back from a restart in seconds, with the caller's place:
     for two hold turns the caller keeps holding; only a longer outage sends them on."""
-    import dataclasses
-
+    from hotline.bootstrap import on_redis
     from hotline.live.connection import connect
     from hotline.live.queue import LiveQueue
     from hotline.web import create_app
@@ -181,9 +174,7 @@ def test_a_caller_holding_through_a_short_redis_outage_keeps_holding_then_goes_o
     runtime.telephony = FakeTelephony()
     caller = _queue(client, "+14155550149")
     hold_url = caller.url
-    down = dataclasses.replace(
-        runtime, redis=connect(runtime.settings.replace(redis_url="redis://127.0.0.1:1/0"))
-    )
+    down = on_redis(runtime, connect(runtime.settings.replace(redis_url="redis://127.0.0.1:1/0")))
     app = create_app(runtime.settings, runtime=down)
     app.config["TESTING"] = True
     caller.client = app.test_client()
