@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from hotline.roster import Roster, parse_roster
 from hotline.routing.policy import Rules
 from hotline.routing.rules import parse_rules
 from hotline.whatif import simulate
+from hotline.whatif.losses import CAUSES, losses
 from hotline.whatif.staffing import advise, grid_roster
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,18 +87,33 @@ def advised_staffing(rules: Rules, roster: Roster, target: float) -> None:
           + ", ".join(f"{c} {n}" for c, n in hours.items())
           + "; the roster: "
           + ", ".join(f"{c} {sum(n)}" for c, n in advice.roster.items()))  # fmt: skip
-    rows = []
+    rows, short_out = [], []
+    first = rules.tier_order[0]
+    within = rules.tier_for(first).answer_within
+    lost: Counter[str] = Counter()
+    calls = 0
     for seed in SEEDS:
         r = simulate(rules, staffed, days=7, seed=seed, ideal=False)
         rows.append({h.tier: h.rules.service_level or 0.0 for h in r.headline[:-1]})
-        print(f"{seed:>4}  " + "  ".join(f"{t} {sl:6.1%}" for t, sl in rows[-1].items()))
+        short_out.append(r.headline[0].rules.service_level_short_out or 0.0)
+        lost += losses(r.outcomes, first, within)
+        calls += r.headline[0].rules.calls
+        print(f"{seed:>4}  " + "  ".join(f"{t} {sl:6.1%}" for t, sl in rows[-1].items())
+              + f"  ({first}, hang-ups under 5 s left out: {short_out[-1]:6.1%})")  # fmt: skip
     mean = {t: sum(row[t] for row in rows) / len(rows) for t in rows[0]}
-    print("mean  " + "  ".join(f"{t} {sl:6.1%}" for t, sl in mean.items()))
-    first = rules.tier_order[0]
+    print("mean  " + "  ".join(f"{t} {sl:6.1%}" for t, sl in mean.items())
+          + f"  ({first}, hang-ups under 5 s left out: "
+          f"{sum(short_out) / len(short_out):6.1%})")  # fmt: skip
+    print(f"{first} callers not answered within {within} s, seeds 1-5, by cause "
+          f"(of {calls} calls):")  # fmt: skip
+    for why in CAUSES:
+        print(f"  {why:<40} {lost[why]:>4}  {lost[why] / max(calls, 1):6.1%}")
     print(f"every tier at or above {target:.0%}: "
           f"{'yes' if all(v >= target for v in mean.values()) else 'no'}; {first} within "
           f"{rules.tier_for(first).answer_within} s {mean[first]:.1%} (promise: 95%); with "
           f"counselors to spare {first} reaches {advice.reachable[first]:.1%}")  # fmt: skip
+    print("service level: answered within answer_within, of all calls (hang-ups count "
+          "against); in brackets the same with hang-ups under 5 s left out")  # fmt: skip
 
 
 def main() -> None:

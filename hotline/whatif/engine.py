@@ -87,6 +87,7 @@ class Outcome:
     callback: str | None = None  # reached | failed | pending
     callback_attempts: int = 0
     callback_reached_at: float | None = None
+    rings: int = 0  # offers made to counselors while the caller was on the line
 
 
 class Simulation:
@@ -274,7 +275,10 @@ class Simulation:
             self.push(now + after, Kind.ANSWER, name, desk.token)
         else:
             self.push(now + ring, Kind.MISS, name, desk.token)
-        self.outcomes[call.call_id].offered_at = now
+        outcome = self.outcomes[call.call_id]
+        outcome.offered_at = now
+        if not call.callback:
+            outcome.rings += 1
 
     def answer(self, now: float, desk: Desk) -> None:
         call = desk.offered

@@ -8,6 +8,7 @@ import yaml
 
 from hotline.roster import Roster
 from hotline.whatif.cross_training import Suggestion
+from hotline.whatif.losses import CAUSES, losses
 from hotline.whatif.staffing import Advice, grid_roster
 from hotline.whatif.text import percent
 
@@ -55,6 +56,7 @@ def render_staffing(advice: Advice, suggestions: tuple[Suggestion, ...]) -> str:
             f"  {h.tier:<9} within {h.target} s: {percent(sl)}{note} (counselors to spare "
             f"reach {percent(cap)} on the refining callers)"
         )
+    lines += _losses(a)
     unreachable = [t for t, cap in a.reachable.items() if cap < a.target]
     if unreachable:
         lines.append(
@@ -87,6 +89,18 @@ def render_staffing(advice: Advice, suggestions: tuple[Suggestion, ...]) -> str:
                 f"  {s.counselor} + {s.language}: covers {s.short_hours} short hour(s); {result}"
             )
     return "\n".join(lines)
+
+
+def _losses(a: Advice) -> list[str]:
+    """Where each tier's late calls lost their time, so that a supervisor sees whether more
+    counselors would help (waiting) or not (ringing)."""
+    out = ["", "Calls not answered within answer_within, by cause (advised staffing):"]
+    for h in a.check.headline[:-1]:
+        found = losses(a.check.outcomes, h.tier, h.target or 0)
+        causes = ", ".join(f"{found[why]} {why}" for why in CAUSES if found[why])
+        out.append(f"  {h.tier:<9} {sum(found.values())} of {h.rules.calls}" + (
+            f": {causes}" if causes else ""))  # fmt: skip
+    return out
 
 
 def advised_roster_yaml(advice: Advice, timezone: str) -> str:
