@@ -27,7 +27,7 @@ from hotline.bootstrap import build_runtime  # noqa: E402
 from hotline.live.calls import CallStore, LiveCall, new_call_id  # noqa: E402
 from hotline.live.presence import Presence  # noqa: E402
 from hotline.live.queue import LiveQueue  # noqa: E402
-from hotline.records.migrate import upgrade  # noqa: E402
+from hotline.platform.migrate import upgrade  # noqa: E402
 from hotline.records.models import CallRecord  # noqa: E402
 from hotline.routing.snapshot import CounselorState, WaitingCall  # noqa: E402
 from hotline.runtime import Runtime  # noqa: E402

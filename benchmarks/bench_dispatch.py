@@ -25,8 +25,8 @@ from hotline.live.calls import now  # noqa: E402
 from hotline.live.offers import Offers  # noqa: E402
 from hotline.live.presence import Presence  # noqa: E402
 from hotline.live.queue import LiveQueue  # noqa: E402
+from hotline.platform.migrate import upgrade  # noqa: E402
 from hotline.queue.dispatch import dispatch  # noqa: E402
-from hotline.records.migrate import upgrade  # noqa: E402
 from hotline.records.roster import load_roster, save_roster  # noqa: E402
 from hotline.roster import CounselorEntry, Roster  # noqa: E402
 from hotline.routing.snapshot import CounselorState, WaitingCall  # noqa: E402

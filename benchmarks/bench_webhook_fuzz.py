@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hotline.bootstrap import build_runtime  # noqa: E402
-from hotline.records.migrate import upgrade  # noqa: E402
+from hotline.platform.migrate import upgrade  # noqa: E402
 from hotline.web import create_app  # noqa: E402
 from tests.conftest import AUTH_TOKEN, PUBLIC_URL, make_settings  # noqa: E402
 from tests.support import backends  # noqa: E402

@@ -17,15 +17,15 @@ from hotline.config import Settings
 from hotline.ivr.recordings import scan
 from hotline.ivr.script import Script, load_scripts
 from hotline.live.calls import CallStore
-from hotline.live.connection import connect
-from hotline.live.health import RedisWatch
 from hotline.live.offers import Offers
 from hotline.live.phones import Phones
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.live.wrapup import WrapUps
+from hotline.platform.db import make_engine, make_sessionmaker
 from hotline.platform.jobqueue import JobQueue, RQJobQueue
-from hotline.records.db import make_engine, make_sessionmaker
+from hotline.platform.redis import connect
+from hotline.platform.redis_watch import RedisWatch
 from hotline.routing.rules import Rules, parse_rules
 from hotline.rules import versions
 from hotline.rules.in_force import InForce

@@ -81,7 +81,7 @@ def worker(burst: bool) -> None:
     """Run an RQ worker: dispatch, outbound calls, record writing."""
     # start-up cost: a command loads only what it runs
     from hotline.jobs import run_worker
-    from hotline.live.connection import connect
+    from hotline.platform.redis import connect
 
     settings = _settings()
     if not settings.redis_url:
@@ -166,7 +166,7 @@ def db() -> None:
 def db_upgrade(revision: str) -> None:
     """Apply Alembic migrations (SQLite or PostgreSQL)."""
     # start-up cost: a command loads only what it runs
-    from hotline.records.migrate import upgrade
+    from hotline.platform.migrate import upgrade
 
     settings = _settings()
     upgrade(settings.database_url, revision)

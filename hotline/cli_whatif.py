@@ -55,7 +55,7 @@ def _from_records(rules: Rules, roster: Roster) -> Scenario:
     from sqlalchemy.exc import SQLAlchemyError
 
     from hotline.config import records_url
-    from hotline.records.db import make_engine, make_sessionmaker
+    from hotline.platform.db import make_engine, make_sessionmaker
     from hotline.services.dry_run import (
         LEARN_DAYS,
         MIN_LEARN_CALLS,

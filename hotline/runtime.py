@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from hotline.config import Settings
 from hotline.ivr.script import Script
 from hotline.live.calls import CallStore
-from hotline.live.health import RedisWatch
 from hotline.live.offers import Offers
 from hotline.live.phones import Phones
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.live.wrapup import WrapUps
 from hotline.platform.jobqueue import JobQueue
+from hotline.platform.redis_watch import RedisWatch
 from hotline.routing.rules import Rules
 from hotline.telephony.client import Telephony
 

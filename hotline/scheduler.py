@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.callbacks import due_ids
-from hotline.live.leader import LeaderLock, beat
+from hotline.platform.leader import LeaderLock, beat
 from hotline.runtime import Runtime
 
 log = logging.getLogger(__name__)

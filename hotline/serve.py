@@ -39,7 +39,7 @@ def run_all(settings: Settings, runtime: Runtime, *, host: str, port: int) -> No
     from werkzeug.serving import make_server
 
     from hotline.jobs import run_worker
-    from hotline.live.connection import connect
+    from hotline.platform.redis import connect
     from hotline.scheduler import run_scheduler
     from hotline.web import create_app
 

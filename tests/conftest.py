@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from hotline.bootstrap import build_runtime
 from hotline.config import Secret, Settings
-from hotline.records.migrate import upgrade
+from hotline.platform.migrate import upgrade
 from hotline.records.models import Base
 from hotline.runtime import Runtime
 from tests.support import backends

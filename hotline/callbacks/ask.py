@@ -8,7 +8,7 @@ import secrets
 from hotline.callbacks.common import keep, utc, zones_for, zones_of
 from hotline.callbacks.release import release
 from hotline.live.calls import LiveCall, now
-from hotline.live.counters import count
+from hotline.platform.counters import count
 from hotline.records import vault
 from hotline.routing.windows import closes_within
 from hotline.runtime import Runtime

@@ -7,7 +7,7 @@ import logging
 
 from hotline.callbacks.common import audit_event, utc, zones_of
 from hotline.live.calls import now
-from hotline.live.counters import count
+from hotline.platform.counters import count
 from hotline.records import vault
 from hotline.records.models import Callback
 from hotline.routing.windows import next_open

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from hotline.callbacks.common import OPEN, aware, keep, utc, zones_for, zones_of
 from hotline.live.calls import LiveCall
-from hotline.live.counters import count
 from hotline.phone_numbers import to_e164
+from hotline.platform.counters import count
 from hotline.records import vault
 from hotline.records.models import Callback
 from hotline.routing.windows import next_open

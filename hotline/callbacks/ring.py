@@ -9,7 +9,7 @@ import logging
 from hotline.callbacks.attempts import attempt_failed
 from hotline.callbacks.common import MACHINE, RING_CALLER_FOR, audit_event, utc
 from hotline.live.calls import LiveCall, now
-from hotline.live.counters import count
+from hotline.platform.counters import count
 from hotline.records import vault
 from hotline.records.models import Callback
 from hotline.runtime import Runtime

@@ -12,9 +12,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from hotline.config import Settings
-from hotline.live.connection import connect
+from hotline.platform.migrate import current_head, current_revision, upgrade
+from hotline.platform.redis import connect
 from hotline.preflight.finding import Finding
-from hotline.records.migrate import current_head, current_revision, upgrade
 
 
 def check_database(settings: Settings, *, upgrade_local: bool = False) -> list[Finding]:

@@ -17,11 +17,11 @@ from typing import Literal
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.live.calls import CallStore, LiveCall, now
-from hotline.live.counters import count
 from hotline.live.offers import LiveOffer, Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.live.wrapup import WrapUps
+from hotline.platform.counters import count
 from hotline.queue.whisper import WaitingFacts, whisper, whisper_language
 from hotline.records.calls import calls_since, last_counselor
 from hotline.records.roster import counselor_languages, counselor_phone

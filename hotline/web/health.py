@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
-from hotline.live.connection import ping as ping_redis
-from hotline.records.db import ping as ping_database
+from hotline.platform.db import ping as ping_database
+from hotline.platform.redis import ping as ping_redis
 
 bp = Blueprint("health", __name__)
 

@@ -17,7 +17,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-from hotline.live.counters import counters
+from hotline.platform.counters import counters
 from hotline.runtime import Runtime
 
 bp = Blueprint("metrics", __name__)

@@ -25,7 +25,7 @@ from playwright.sync_api import (
 from hotline.accounts.service import create_user
 from hotline.bootstrap import build_runtime
 from hotline.config import Settings
-from hotline.records.migrate import upgrade
+from hotline.platform.migrate import upgrade
 from hotline.records.roster import save_roster
 from hotline.roster import parse_roster
 from hotline.sim import TwilioSim

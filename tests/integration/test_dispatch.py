@@ -174,7 +174,7 @@ def test_a_frequent_caller_is_offered_first_to_the_counselor_who_last_answered(
 
 
 def test_with_the_database_down_callers_still_reach_a_counselor(desk: Desk) -> None:
-    from hotline.records.db import make_engine, make_sessionmaker
+    from hotline.platform.db import make_engine, make_sessionmaker
 
     dead = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/gone")
     desk.runtime.sessions = make_sessionmaker(dead)  # the roster was synced before it went

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from hotline.records.migrate import current_head
+from hotline.platform.migrate import current_head
 from hotline.records.models import Base
 from hotline.runtime import Runtime
 

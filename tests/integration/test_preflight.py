@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from hotline.records.migrate import upgrade
+from hotline.platform.migrate import upgrade
 from tests.support.backends import REAL_REDIS
 from tests.support.processes import ROOT, hotline_env
 from tests.support.redis_server import private_redis
@@ -163,7 +163,7 @@ def test_a_database_one_migration_behind_names_both_revisions(
     upgrade(url)
     from alembic import command
 
-    from hotline.records.migrate import alembic_config
+    from hotline.platform.migrate import alembic_config
 
     command.downgrade(alembic_config(url), "-1")
     done = hotline({**production, "DATABASE_URL": url}, "check", "--env")

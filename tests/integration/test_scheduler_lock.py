@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from hotline.live.leader import LeaderLock, last_beat
+from hotline.platform.leader import LeaderLock, last_beat
 from hotline.runtime import Runtime
 from hotline.scheduler import run_scheduler
 

@@ -137,8 +137,8 @@ def _records_db(sqlite_template: Path, tmp_path: Path, nights: int) -> str:
     import datetime as dt
     import shutil
 
+    from hotline.platform.db import make_engine, make_sessionmaker
     from hotline.records.calls import save_record
-    from hotline.records.db import make_engine, make_sessionmaker
     from tests.support.records import answered
 
     db = tmp_path / "records.db"

@@ -86,7 +86,7 @@ def test_a_call_ending_while_redis_is_down_still_gets_one_record(
     monkeypatch.setattr(status, "REDIS_GRACE", 0.5)
 
     from hotline.bootstrap import on_redis
-    from hotline.live.connection import connect
+    from hotline.platform.redis import connect
     from hotline.web import create_app
 
     down = on_redis(runtime, connect(runtime.settings.replace(redis_url="redis://127.0.0.1:1/0")))
@@ -137,7 +137,7 @@ def test_a_caller_in_the_menus_sent_on_while_redis_is_down_is_recorded_overflowe
     """With Redis kept across a restart, nothing is lost: a caller who was in the menus
     during the outage was dialled through to the backup line, and says so in the record."""
     from hotline.bootstrap import on_redis
-    from hotline.live.connection import connect
+    from hotline.platform.redis import connect
     from hotline.web import create_app
 
     runtime.telephony = FakeTelephony()
@@ -166,8 +166,8 @@ def test_a_caller_holding_through_a_short_redis_outage_keeps_holding_then_goes_o
     """A Redis that persists comes back from a restart in seconds, with the caller's place:
     for two hold turns the caller keeps holding; only a longer outage sends them on."""
     from hotline.bootstrap import on_redis
-    from hotline.live.connection import connect
     from hotline.live.queue import LiveQueue
+    from hotline.platform.redis import connect
     from hotline.web import create_app
     from tests.support.caller import said
 
