@@ -27,9 +27,9 @@ from hotline.live.presence import Presence  # noqa: E402
 from hotline.live.queue import LiveQueue  # noqa: E402
 from hotline.platform.migrate import upgrade  # noqa: E402
 from hotline.queue.dispatch import dispatch  # noqa: E402
-from hotline.records.roster import load_roster, save_roster  # noqa: E402
 from hotline.roster import CounselorEntry, Roster  # noqa: E402
 from hotline.routing.snapshot import CounselorState, WaitingCall  # noqa: E402
+from hotline.staffing.roster import load_roster, save_roster  # noqa: E402
 from hotline.telephony.client import FakeTelephony  # noqa: E402
 from tests.conftest import make_settings  # noqa: E402
 

@@ -224,8 +224,8 @@ def roster() -> None:
 def roster_import(file: Path) -> None:
     """Import a roster YAML file: all of it or none of it; re-imports update by name."""
     # start-up cost: a command loads only what it runs
-    from hotline.records.roster import save_roster
     from hotline.roster import parse_roster
+    from hotline.staffing.roster import save_roster
 
     settings = _settings()
     runtime = _runtime(settings)

@@ -21,10 +21,10 @@ from hotline.call_records.record import record_call
 from hotline.call_records.retention import purge
 from hotline.callbacks import release, release_due, ring_caller
 from hotline.live.calls import now
-from hotline.live.sweep import sweep
 from hotline.platform.jobqueue import JOBS, QUEUE_NAME
 from hotline.queue.dispatch import back_in_line, dispatch, stop_ringing
 from hotline.queue.presence import sync_roster
+from hotline.queue.sweep import sweep
 from hotline.runtime import Runtime
 
 __all__ = ["QUEUE_NAME", "bind", "current", "run_worker"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from hotline.call_records.erasure import forget_key
 from hotline.callbacks import cancel_for_key
 from hotline.privacy import caller_key
-from hotline.records.retention import forget_key
 from hotline.runtime import Runtime
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,8 @@ import datetime as dt
 import logging
 from dataclasses import asdict, dataclass
 
-from hotline.records import retention
+from hotline.call_records import erasure
+from hotline.records.audit import audit
 from hotline.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -49,10 +50,10 @@ def plan_purge(runtime: Runtime, now: dt.datetime) -> PurgePlan:
     """What `purge` would do at `now`; changes nothing."""
     cut = cutoffs(runtime, now)
     return PurgePlan(
-        caller_keys=retention.count_keys_due(runtime.sessions, cut.caller_keys),
-        vault_entries=retention.count_vault_due(runtime.sessions, cut.vault),
-        records=retention.count_records_due(runtime.sessions, cut.records),
-        callbacks=retention.count_callbacks_due(runtime.sessions, cut.vault),
+        caller_keys=erasure.count_keys_due(runtime.sessions, cut.caller_keys),
+        vault_entries=erasure.count_vault_due(runtime.sessions, cut.vault),
+        records=erasure.count_records_due(runtime.sessions, cut.records),
+        callbacks=erasure.count_callbacks_due(runtime.sessions, cut.vault),
     )
 
 
@@ -60,14 +61,12 @@ def purge(runtime: Runtime, now: dt.datetime, *, actor: str = "retention") -> Pu
     """Forget what the rules say is due at `now`; returns what went."""
     cut = cutoffs(runtime, now)
     done = PurgePlan(
-        caller_keys=retention.drop_caller_keys(runtime.sessions, cut.caller_keys),
-        vault_entries=retention.purge_vault(runtime.sessions, cut.vault, at=now),
-        records=retention.roll_up_records(runtime.sessions, cut.records),
-        callbacks=retention.purge_callbacks(runtime.sessions, cut.vault, at=now),
+        caller_keys=erasure.drop_caller_keys(runtime.sessions, cut.caller_keys),
+        vault_entries=erasure.purge_vault(runtime.sessions, cut.vault, at=now),
+        records=erasure.roll_up_records(runtime.sessions, cut.records),
+        callbacks=erasure.purge_callbacks(runtime.sessions, cut.vault, at=now),
     )
     if not done.empty:
-        retention.audit(
-            runtime.sessions, actor=actor, action="retention.purge", detail=asdict(done)
-        )
+        audit(runtime.sessions, actor=actor, action="retention.purge", detail=asdict(done))
     log.info("retention purge", extra=asdict(done))
     return done

@@ -9,8 +9,8 @@ import phonenumbers
 from phonenumbers import timezone as number_zones
 
 from hotline.live.calls import now
+from hotline.records.audit import audit
 from hotline.records.models import AuditEvent, Callback
-from hotline.records.retention import audit
 from hotline.runtime import Runtime
 
 RING_CALLER_FOR = 30  # seconds the caller's phone rings on a callback

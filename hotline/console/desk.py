@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.console.frequent_callers import plan_for_call
+from hotline.console.queue_brief import Queued, queued
 from hotline.live.calls import LiveCall, now
-from hotline.live.queue_brief import Queued, queued
 from hotline.records.calls import calls_since
 from hotline.records.models import CallRecord
 from hotline.routing.policy import Rules

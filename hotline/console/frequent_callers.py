@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from hotline.console import care_plans
+from hotline.console.care_plan_seen import first_sight
+from hotline.console.frequent import frequent_callers
 from hotline.live.calls import LiveCall
-from hotline.live.care_plan_seen import first_sight
-from hotline.records import care_plans
-from hotline.records.frequent import frequent_callers
-from hotline.records.retention import audit
+from hotline.records.audit import audit
 from hotline.runtime import Runtime
 
 WEEK = dt.timedelta(days=7)

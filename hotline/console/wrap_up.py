@@ -16,9 +16,9 @@ from typing import Literal
 
 from hotline.callbacks import agree_follow_up
 from hotline.console.desk import Unfiled, aware, is_current_wrap_up
+from hotline.console.notes import MAX_NOTE, NoteError, save_note
 from hotline.live.calls import now
 from hotline.records.models import AuditEvent, CallRecord
-from hotline.records.notes import MAX_NOTE, NoteError, save_note
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
 

@@ -24,10 +24,10 @@ from hotline.live.wrapup import WrapUps
 from hotline.platform.counters import count
 from hotline.queue.whisper import WaitingFacts, whisper, whisper_language
 from hotline.records.calls import calls_since, last_counselor
-from hotline.records.roster import counselor_languages, counselor_phone
 from hotline.routing.match import plan
 from hotline.routing.snapshot import CounselorState, WaitingCall
 from hotline.runtime import Runtime
+from hotline.staffing.roster import counselor_languages, counselor_phone
 from hotline.telephony.client import TelephonyError
 
 log = logging.getLogger(__name__)

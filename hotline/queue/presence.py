@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hotline.records.roster import load_roster
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
 from hotline.staffing.coverage import load_overrides
 from hotline.staffing.coverage import working as on_duty
+from hotline.staffing.roster import load_roster
 from hotline.telephony.client import TelephonyError
 
 

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.ivr.script import Script
 from hotline.live.calls import mark_live_since
-from hotline.live.published import PublishedSignal
 from hotline.platform.redis_watch import RedisWatch
 from hotline.problems import InvalidFile
 from hotline.routing.rules import Rules
 from hotline.rules import versions
+from hotline.rules.published import PublishedSignal
 from hotline.runtime import RuleBook, ScriptBook
 
 log = logging.getLogger(__name__)

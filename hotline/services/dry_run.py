@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.records.calls import past_arrivals
-from hotline.records.roster import load_roster
 from hotline.roster import CounselorEntry, Roster
 from hotline.routing.explain import Caller, DryRun, explain
 from hotline.routing.rules import Rules, parse_rules
@@ -17,6 +16,7 @@ from hotline.routing.snapshot import Counselor, CounselorState
 from hotline.rules import publishing, versions
 from hotline.runtime import Runtime
 from hotline.staffing.coverage import load_overrides, working
+from hotline.staffing.roster import load_roster
 from hotline.whatif import Comparison, Scenario, compare, default_scenario, profile_from_records
 
 LIVE = "live"  # presence now: states and idle times as they are

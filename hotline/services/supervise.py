@@ -16,7 +16,7 @@ import phonenumbers
 
 from hotline.live.calls import LiveCall
 from hotline.queue.dispatch import room
-from hotline.records.retention import audit
+from hotline.records.audit import audit
 from hotline.runtime import Runtime
 from hotline.telephony.client import TelephonyError
 

@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 
 from hotline.records.models import CallRecord, ShiftOverride
 from hotline.records.models import Counselor as CounselorRow
-from hotline.records.roster import RosterRow, load_roster
 from hotline.roster import on_shift
 from hotline.routing.policy import GENERAL
 from hotline.runtime import Runtime
+from hotline.staffing.roster import RosterRow, load_roster
 
 SAMPLES = (0, 15, 30, 45)  # minutes into the hour
 HISTORY_WEEKS = 4

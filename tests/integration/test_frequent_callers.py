@@ -10,10 +10,10 @@ import re
 from flask import Flask
 from sqlalchemy import select
 
+from hotline.call_records.erasure import drop_caller_keys
 from hotline.call_records.forget import forget
 from hotline.privacy import caller_key
 from hotline.records.models import AuditEvent, CallRecord, CarePlan
-from hotline.records.retention import drop_caller_keys
 from hotline.runtime import Runtime
 from tests.integration.web_support import csrf_token, signed_in_client
 from tests.support.console import answered_call, console_client

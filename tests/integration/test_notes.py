@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from hotline.call_records.retention import purge
+from hotline.console.notes import MAX_NOTE, NoteError, read_note, save_note
 from hotline.records.models import AuditEvent, CallRecord
-from hotline.records.notes import MAX_NOTE, NoteError, read_note, save_note
 from hotline.runtime import Runtime
 
 WORDS = "Agreed safety plan; sister is staying over tonight."

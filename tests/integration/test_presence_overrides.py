@@ -8,10 +8,10 @@ import datetime as dt
 from hotline.live.presence import Presence
 from hotline.queue.presence import sync_roster
 from hotline.records.models import ShiftOverride
-from hotline.records.roster import load_roster, save_roster
 from hotline.roster import parse_roster
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
+from hotline.staffing.roster import load_roster, save_roster
 
 # Tuesday 2026-11-24, 14:00 UTC. Ana works Tuesdays 08:00-16:00; Ben never on Tuesdays.
 NOON = dt.datetime(2026, 11, 24, 14, 0, tzinfo=dt.UTC)

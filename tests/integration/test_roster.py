@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from hotline.problems import InvalidFile
 from hotline.records.models import Counselor, Shift
-from hotline.records.roster import save_roster
 from hotline.roster import parse_roster
 from hotline.runtime import Runtime
+from hotline.staffing.roster import save_roster
 from tests.conftest import ROOT
 
 SAMPLE = (ROOT / "demo" / "roster.yaml").read_text()

@@ -9,9 +9,9 @@ import re
 from flask import Flask
 
 from hotline.records.calls import save_record
-from hotline.records.roster import save_roster
 from hotline.roster import parse_roster
 from hotline.runtime import Runtime
+from hotline.staffing.roster import save_roster
 from tests.conftest import ROOT
 from tests.integration.web_support import csrf_token, signed_in_client
 from tests.support.records import answered

@@ -7,9 +7,9 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from hotline.records.roster import save_roster
 from hotline.roster import parse_roster
 from hotline.runtime import Runtime
+from hotline.staffing.roster import save_roster
 from hotline.web import create_app
 from hotline.web.auth import MACHINE_BLUEPRINTS
 from tests.integration.web_support import signed_in_client

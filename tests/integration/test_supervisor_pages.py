@@ -13,10 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from hotline.records.models import CallRecord
-from hotline.records.roster import save_roster
 from hotline.roster import parse_roster
 from hotline.rules import publishing, versions
 from hotline.runtime import Runtime
+from hotline.staffing.roster import save_roster
 from tests.conftest import ROOT
 from tests.integration.web_support import csrf_token, signed_in_client
 from tests.support.rules_text import retime, step_after

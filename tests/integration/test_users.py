@@ -14,9 +14,9 @@ from hotline.accounts import service as users
 from hotline.accounts.service import UserError, authenticate, change_password, create_user
 from hotline.cli import main
 from hotline.records.models import AuditEvent, User
-from hotline.records.roster import save_roster
 from hotline.roster import parse_roster
 from hotline.runtime import Runtime
+from hotline.staffing.roster import save_roster
 from tests.conftest import ROOT
 from tests.integration.web_support import add_user, csrf_token, sign_in
 

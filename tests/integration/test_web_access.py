@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from hotline.accounts.service import rank
-from hotline.records.roster import save_roster
 from hotline.roster import parse_roster
 from hotline.runtime import Runtime
+from hotline.staffing.roster import save_roster
 from hotline.web.auth import MACHINE_BLUEPRINTS, PUBLIC_ENDPOINTS, required_role
 from tests.integration.web_support import csrf_token, sign_in, signed_in_client
 from tests.support.routes import sample_url as _url

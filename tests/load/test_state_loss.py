@@ -19,9 +19,9 @@ from hotline.privacy import caller_key
 from hotline.queue.dispatch import accept, dispatch
 from hotline.queue.presence import sync_roster
 from hotline.records.models import CallRecord
-from hotline.records.roster import save_roster
 from hotline.roster import CounselorEntry, Roster
 from hotline.runtime import Runtime
+from hotline.staffing.roster import save_roster
 from hotline.telephony.client import FakeTelephony
 from tests.support.caller import Caller, names
 

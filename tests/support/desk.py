@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from hotline.live.calls import CallStore, LiveCall, now
 from hotline.live.presence import Presence
 from hotline.queue.presence import sync_roster
-from hotline.records.roster import load_roster, save_roster
 from hotline.roster import parse_roster
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
+from hotline.staffing.roster import load_roster, save_roster
 from hotline.telephony.client import FakeTelephony
 from tests.conftest import PUBLIC_URL
 from tests.support.caller import Caller, goes_to_hold

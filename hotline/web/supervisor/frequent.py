@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from hotline.console import frequent_callers as frequent_callers
-from hotline.records.care_plans import MAX_PLAN, CarePlanError
+from hotline.console.care_plans import MAX_PLAN, CarePlanError
 from hotline.web.auth import current_user, login_required, runtime
 from hotline.web.supervisor.blueprint import bp
 

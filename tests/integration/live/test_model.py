@@ -11,7 +11,7 @@ from hotline.live.lua import counselor_key
 from hotline.live.offers import Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
-from hotline.live.sweep import sweep
+from hotline.queue.sweep import sweep
 from hotline.routing.snapshot import CounselorState as S
 from hotline.runtime import Runtime
 from tests.integration.live.helpers import T0, TIERS, call

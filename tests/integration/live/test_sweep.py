@@ -6,7 +6,7 @@ from hotline.live.lua import offer_key
 from hotline.live.offers import ACCEPT_GRACE, Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
-from hotline.live.sweep import SweepReport, sweep
+from hotline.queue.sweep import SweepReport, sweep
 from hotline.routing.snapshot import CounselorState as S
 from hotline.runtime import Runtime
 from tests.integration.live.helpers import T0, TIERS, available, call

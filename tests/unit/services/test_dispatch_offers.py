@@ -9,8 +9,8 @@ from hotline.live.calls import CallStore
 from hotline.live.offers import ACCEPT_GRACE, Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
-from hotline.live.sweep import sweep
 from hotline.queue.dispatch import CLAIM_GRACE, dispatch, missed, whisper_for
+from hotline.queue.sweep import sweep
 from hotline.routing.snapshot import CounselorState
 from tests.support.memory import Memory
 from tests.support.service_calls import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hotline.console.desk import TierWaiting, queue_brief
-from hotline.live.queue_brief import Queued
+from hotline.console.queue_brief import Queued
 from hotline.routing.rules import load_rules
 
 RULES = load_rules(Path(__file__).resolve().parents[3] / "routing_rules.yaml")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from hotline.records.roster import RosterRow
 from hotline.roster import ShiftEntry
+from hotline.staffing.roster import RosterRow
 from hotline.web.console import upcoming
 
 LONDON = ZoneInfo("Europe/London")

@@ -187,10 +187,3 @@ def forget_key(
             )
         )
     return counts
-
-
-def audit(
-    sessions: sessionmaker[Session], *, actor: str, action: str, detail: dict[str, object]
-) -> None:
-    with sessions.begin() as session:
-        session.add(AuditEvent(actor=actor, action=action, detail=detail))
