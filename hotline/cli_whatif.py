@@ -56,7 +56,7 @@ def _from_records(rules: Rules, roster: Roster) -> Scenario:
 
     from hotline.config import records_url
     from hotline.platform.db import make_engine, make_sessionmaker
-    from hotline.services.dry_run import (
+    from hotline.staffing.simulation import (
         LEARN_DAYS,
         MIN_LEARN_CALLS,
         MIN_LEARN_DAYS,

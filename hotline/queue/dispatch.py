@@ -284,11 +284,6 @@ def overflow(runtime: Runtime, call_id: str) -> bool:
     return True
 
 
-def room(call_id: str) -> str:
-    """The per-call conference: a supervisor can later listen, coach or barge into it."""
-    return f"hotline-{call_id}"
-
-
 @dataclass(frozen=True)
 class Whisper:
     text: str

@@ -187,6 +187,11 @@ def whisper(text: str, action: str, language: str = COUNSELOR_LANGUAGE) -> str:
     return str(response)
 
 
+def room(call_id: str) -> str:
+    """The per-call conference: a supervisor can later listen, coach or barge into it."""
+    return f"hotline-{call_id}"
+
+
 def conference(
     room: str,
     prompts: tuple[Prompt, ...],

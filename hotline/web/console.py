@@ -24,8 +24,8 @@ from hotline.console import desk as console_desk
 from hotline.console import wrap_up as wrapup_form
 from hotline.console.desk import Desk
 from hotline.console.wrap_up import WrapUp
-from hotline.services import supervise
 from hotline.staffing.roster import RosterRow, load_roster
+from hotline.supervision import supervise
 from hotline.web import console_panels as panels
 from hotline.web import dates
 from hotline.web.auth import NavItem, current_user, login_required, runtime

@@ -17,7 +17,7 @@ from hotline.ivr.steps import OVERFLOW, Ask, Prompt, Transfer
 from hotline.live.calls import LiveCall
 from hotline.queue import dispatch
 from hotline.runtime import Runtime
-from hotline.services import supervise as supervision
+from hotline.supervision import supervise as supervision
 from hotline.telephony import twiml
 from hotline.web.security import twilio_signed
 
@@ -167,7 +167,7 @@ def connect() -> Response:
 def _connect_caller(runtime: Runtime, call: LiveCall, message: str = "transfer") -> Response:
     """The caller into the call's room, after a few words in their language."""
     words = runtime.scripts.get(call.script_version).message(call.language, message)
-    return _twiml(twiml.conference(dispatch.room(call.call_id), words))
+    return _twiml(twiml.conference(twiml.room(call.call_id), words))
 
 
 @bp.post("/offer")
@@ -196,7 +196,7 @@ def offer_answer() -> Response:
     call = answered.call
     if call is None:
         return _twiml(twiml.goodbye("This caller is no longer waiting. Thank you."))
-    room = dispatch.room(call.call_id)
+    room = twiml.room(call.call_id)
     if call.callback_id is not None:
         notice = "Ringing the caller now. Please stay on the line."
         return _twiml(twiml.conference(room, (), notice=notice, ends=False))

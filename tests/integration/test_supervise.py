@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hotline.queue.dispatch import dispatch
 from hotline.records.models import AuditEvent
-from hotline.services import supervise
+from hotline.supervision import supervise
 from tests.conftest import PUBLIC_URL
 from tests.support.caller import Caller
 from tests.support.desk import PHONES, Desk

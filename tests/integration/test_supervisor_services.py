@@ -19,11 +19,11 @@ from hotline.records.models import AuditEvent, Callback, CallRecord
 from hotline.records.vault import cipher
 from hotline.routing.explain import Caller
 from hotline.routing.snapshot import CounselorState, WaitingCall
-from hotline.rules import publishing
+from hotline.rules import dry_run, publishing
 from hotline.runtime import Runtime
-from hotline.services import dry_run, live_figures, stats
 from hotline.staffing import coverage, roster_edit
 from hotline.staffing.roster_edit import CounselorForm, FormErrors
+from hotline.supervision import live_figures, stats
 from tests.conftest import ROOT
 from tests.support.rules_text import in_tier
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from hotline.live.calls import LiveCall
 from hotline.records.models import Counselor
 from hotline.runtime import Runtime
-from hotline.services import live_figures, stats
+from hotline.supervision import live_figures, stats
 from hotline.web.dates import SECONDS, SHORT_DAY, TIME, hotline_zone, shown
 from hotline.web.names import fixed_name, language_name, topic_name
 from hotline.web.supervisor.charts import bar_chart, level_chart, wait_chart

@@ -20,7 +20,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from hotline.services import supervise
+from hotline.supervision import supervise
 from hotline.web.auth import current_user, login_required, runtime
 from hotline.web.supervisor.blueprint import bp
 from hotline.web.supervisor.board import Board, as_json, charts, read

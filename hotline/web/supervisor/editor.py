@@ -19,8 +19,7 @@ from flask_babel import lazy_gettext as _l
 from hotline.problems import InvalidFile, Problem
 from hotline.routing.explain import Caller, DryRun
 from hotline.routing.rules import Rules
-from hotline.rules import publishing, versions
-from hotline.services import dry_run
+from hotline.rules import dry_run, publishing, versions
 from hotline.staffing.coverage import roster_zone
 from hotline.web.auth import current_user, login_required, runtime
 from hotline.web.said import problem_text, said

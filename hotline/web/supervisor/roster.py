@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 
 from hotline.queue.presence import sync_roster
 from hotline.roster import ROLES
-from hotline.services.staffing_advice import staffing_advice
 from hotline.staffing import coverage as coverage_service
 from hotline.staffing import roster_edit
+from hotline.staffing.advice import staffing_advice
 from hotline.staffing.roster_edit import CounselorForm, FormErrors
 from hotline.web.auth import current_user, login_required, runtime
 from hotline.web.supervisor.blueprint import bp

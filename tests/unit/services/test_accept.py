@@ -7,8 +7,9 @@ from hotline.calls.hold import ask_callback, callback_choice
 from hotline.live.calls import CallStore, now
 from hotline.live.offers import Offers
 from hotline.live.presence import Presence
-from hotline.queue.dispatch import accept, dispatch, missed, room
+from hotline.queue.dispatch import accept, dispatch, missed
 from hotline.routing.snapshot import CounselorState
+from hotline.telephony.twiml import room
 from tests.conftest import PUBLIC_URL
 from tests.support.memory import Memory
 from tests.support.service_calls import (

@@ -1,6 +1,6 @@
 """Supervisors on live calls, and warm transfers, through the call's conference room.
 
-Every answered call is a per-call conference (`dispatch.room`). A supervisor joins it
+Every answered call is a per-call conference (`twiml.room`). A supervisor joins it
 from their phone: to listen (muted, unheard), to coach (heard by the counselor only:
 Twilio's <Conference coach>), or to barge (heard by both). A counselor brings a third
 party in (emergency services, or a colleague who takes over): that party joins the same
@@ -15,10 +15,10 @@ import logging
 import phonenumbers
 
 from hotline.live.calls import LiveCall
-from hotline.queue.dispatch import room
 from hotline.records.audit import audit
 from hotline.runtime import Runtime
 from hotline.telephony.client import TelephonyError
+from hotline.telephony.twiml import room
 
 log = logging.getLogger(__name__)
 MODES = ("listen", "coach", "barge")

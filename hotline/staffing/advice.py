@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from hotline.runtime import Runtime
-from hotline.services.dry_run import Learnt, learnt_scenario, roster_in_force
+from hotline.staffing.simulation import Learnt, learnt_scenario, roster_in_force
 from hotline.whatif.cross_training import Suggestion, suggest
 from hotline.whatif.staffing import DEFAULT_TARGET, Advice, advise
 
