@@ -15,6 +15,7 @@ from hotline.phone_numbers import to_e164
 from hotline.platform.counters import count
 from hotline.records import vault
 from hotline.records.models import Callback
+from hotline.routing.policy import CallbackPolicy, Rules
 from hotline.routing.windows import next_open
 from hotline.runtime import Runtime
 from hotline.telephony.client import TelephonyError
@@ -49,31 +50,21 @@ def agree_follow_up(
     counselor who agreed it is preferred when on call. Outside the caller's window it
     waits for the window to open, unless marked urgent.
     """
-    rules = runtime.rules
     live = runtime.calls.get(call_id)
     refused = _refused(runtime, live, call_id)
     if refused:
         return FollowUp(False, refused)
     assert live is not None
-    try:
-        e164 = to_e164(runtime.telephony.caller_number(live.call_sid))
-    except TelephonyError:
-        return FollowUp(False, "Twilio could not be reached to arrange the call back; try again.")
+    e164, refused = _caller_number(runtime, live)
     if e164 is None:
-        return FollowUp(False, "The caller's number was withheld, so no call back can be made.")
+        return FollowUp(False, refused)
     zones, moment = zones_for(e164), utc()
     due = max(aware(earliest), moment)
     if not urgent:
-        due = next_open(due, zones_of(zones), rules.callbacks)
+        due = next_open(due, zones_of(zones), runtime.rules.callbacks)
     end = aware(latest) if latest else None
     if end is not None and due > end:
-        window = rules.callbacks
-        return FollowUp(
-            False,
-            f"The time you chose falls outside the caller's calling hours "
-            f"({window.window_from:%H:%M} to {window.window_to:%H:%M} their time). "
-            f"Choose a later time, or mark it urgent.",
-        )
+        return FollowUp(False, _outside_hours(runtime.rules.callbacks))
     vault_id = vault.store_number(
         runtime.sessions, runtime.settings, call_id=call_id, caller_key=live.caller_key, e164=e164
     )
@@ -86,21 +77,48 @@ def agree_follow_up(
         id=callback_id,
         call_id=call_id,
         vault_id=vault_id,
-        caller_key=live.caller_key,
         source="follow_up",
-        language=live.language or rules.default_language,
-        topic=live.topic or "general",
-        tier=live.tier if live.tier in rules.tiers else rules.tier_order[-1],
         zones=zones,
         counselor_id=counselor_id or None,
         urgent=urgent,
         entered_at=due,
         due_at=due,
         not_after=end,
+        **_as_the_call_was(runtime.rules, live),
     )
     count(runtime.redis, "callbacks_agreed")
     log.info("follow-up agreed", extra={"call_id": call_id, "callback_id": callback_id})
     return FollowUp(True, "", callback_id, due)
+
+
+def _caller_number(runtime: Runtime, live: LiveCall) -> tuple[str | None, str]:
+    """The caller's number (E.164) from Twilio's log of the call, or None and why not."""
+    try:
+        e164 = to_e164(runtime.telephony.caller_number(live.call_sid))
+    except TelephonyError:
+        return None, "Twilio could not be reached to arrange the call back; try again."
+    if e164 is None:
+        return None, "The caller's number was withheld, so no call back can be made."
+    return e164, ""
+
+
+def _outside_hours(window: CallbackPolicy) -> str:
+    return (
+        f"The time you chose falls outside the caller's calling hours "
+        f"({window.window_from:%H:%M} to {window.window_to:%H:%M} their time). "
+        f"Choose a later time, or mark it urgent."
+    )
+
+
+def _as_the_call_was(rules: Rules, live: LiveCall) -> dict[str, object]:
+    """The callback's caller, language, topic and tier, as the call had them (an unknown tier
+    as the most urgent one)."""
+    return {
+        "caller_key": live.caller_key,
+        "language": live.language or rules.default_language,
+        "topic": live.topic or "general",
+        "tier": live.tier if live.tier in rules.tiers else rules.tier_order[-1],
+    }
 
 
 def _refused(runtime: Runtime, live: LiveCall | None, call_id: str) -> str | None:

@@ -141,6 +141,27 @@ def file_wrap_up(runtime: Runtime, wrap: WrapUp, *, counselor_id: str, actor: st
     live = runtime.calls.get(wrap.call_id)
     talked = bool(live and live.counselor_id == counselor_id and live.connected_at)
     current = is_current_wrap_up(runtime, counselor_id, wrap.call_id)
+    filed = _write_record(runtime, wrap, counselor_id=counselor_id, actor=actor, talked=talked)
+    if filed.outcome != "saved":
+        return filed
+    log.info("wrap-up filed", extra={"call_id": wrap.call_id, "counselor": counselor_id})
+    _save_note(runtime, wrap, actor=actor)
+    scheduled, reason = False, ""
+    if wrap.follow_up_agreed and wrap.follow_up_consent and wrap.earliest is not None:
+        scheduled, reason = _arrange_follow_up(
+            runtime, wrap, wrap.earliest, counselor_id=counselor_id, actor=actor
+        )
+        if not scheduled:
+            return Filed("saved", False, reason, wrap_up_ended=False, call=filed.call)
+    ended = current and end_wrap_up(runtime, counselor_id, then=wrap.after)
+    return Filed("saved", scheduled, reason, wrap_up_ended=ended, call=filed.call)
+
+
+def _write_record(
+    runtime: Runtime, wrap: WrapUp, *, counselor_id: str, actor: str, talked: bool
+) -> Filed:
+    """The form onto the call's record, with its audit event, in one transaction: saved (with
+    the call it was filed on), or not_yours / not_yet and nothing written."""
     with runtime.sessions() as session:
         record = session.get(CallRecord, wrap.call_id)
         mine = record is not None and str(record.counselor_id) == counselor_id
@@ -172,39 +193,45 @@ def file_wrap_up(runtime: Runtime, wrap: WrapUp, *, counselor_id: str, actor: st
             )
         )
         session.commit()
-    log.info("wrap-up filed", extra={"call_id": wrap.call_id, "counselor": counselor_id})
-    if wrap.note and runtime.rules.retention.notes_enabled:
-        try:
-            save_note(
-                runtime.sessions,
-                runtime.settings,
-                call_id=wrap.call_id,
-                text=wrap.note,
-                actor=actor,
-                enabled=True,
-            )
-        except NoteError:
-            log.warning("wrap-up note not saved", extra={"call_id": wrap.call_id})
-    scheduled, reason = False, ""
-    if wrap.follow_up_agreed and wrap.follow_up_consent and wrap.earliest is not None:
-        try:
-            result = agree_follow_up(
-                runtime,
-                call_id=wrap.call_id,
-                counselor_id=counselor_id,
-                earliest=wrap.earliest,
-                latest=wrap.latest,
-                urgent=wrap.urgent,
-                actor=actor,
-            )
-            scheduled, reason = result.scheduled, result.reason
-        except Exception:  # the wrap-up is saved: keep the form, never a 500 for this
-            log.exception("follow-up not arranged", extra={"call_id": wrap.call_id})
-            scheduled, reason = False, FOLLOW_UP_FAILED
-        if not scheduled:
-            return Filed("saved", False, reason, wrap_up_ended=False, call=call)
-    ended = current and end_wrap_up(runtime, counselor_id, then=wrap.after)
-    return Filed("saved", scheduled, reason, wrap_up_ended=ended, call=call)
+    return Filed("saved", call=call)
+
+
+def _save_note(runtime: Runtime, wrap: WrapUp, *, actor: str) -> None:
+    """The counselor's note, when the rules keep notes; a note refused leaves the wrap-up saved."""
+    if not (wrap.note and runtime.rules.retention.notes_enabled):
+        return
+    try:
+        save_note(
+            runtime.sessions,
+            runtime.settings,
+            call_id=wrap.call_id,
+            text=wrap.note,
+            actor=actor,
+            enabled=True,
+        )
+    except NoteError:
+        log.warning("wrap-up note not saved", extra={"call_id": wrap.call_id})
+
+
+def _arrange_follow_up(
+    runtime: Runtime, wrap: WrapUp, earliest: dt.datetime, *, counselor_id: str, actor: str
+) -> tuple[bool, str]:
+    """(scheduled, why not) for the follow-up agreed on the form; the wrap-up is already
+    saved, so a failure here keeps the form for another time, never a 500."""
+    try:
+        result = agree_follow_up(
+            runtime,
+            call_id=wrap.call_id,
+            counselor_id=counselor_id,
+            earliest=earliest,
+            latest=wrap.latest,
+            urgent=wrap.urgent,
+            actor=actor,
+        )
+    except Exception:  # the wrap-up is saved: keep the form, never a 500 for this
+        log.exception("follow-up not arranged", extra={"call_id": wrap.call_id})
+        return False, FOLLOW_UP_FAILED
+    return result.scheduled, result.reason
 
 
 def end_wrap_up(runtime: Runtime, counselor_id: str, *, then: str = "available") -> bool:
