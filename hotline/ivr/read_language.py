@@ -57,16 +57,10 @@ def read_language(
         return None, reader.problems
     code = reader.text(top.get("language"), ("language",), "")
     fallback = reader.text(top.get("fallback"), ("fallback",), "") if fallback_named else None
-    voice = say_language = None
-    if "say" in top or not fallback_named:
-        speak = reader.mapping(top.get("say"), ("say",), "say", allowed=("voice", "language"))
-        if speak is not None:
-            voice = reader.text(speak.get("voice"), ("say", "voice"), "say")
-            say_language = reader.text(speak.get("language"), ("say", "language"), "say")
-        if voice is None or say_language is None:
-            return None, reader.problems
-    elif fallback is not None and fallback in voices:
-        voice, say_language = voices[fallback]  # replaced by the fallback's when merged
+    spoken = _voice(reader, top, voices, fallback, fallback_named)
+    if spoken is None:
+        return None, reader.problems
+    voice, say_language = spoken
     if code is None or (fallback_named and fallback is None) or voice is None:
         if code is not None and fallback is not None and voice is None:
             message = say("no usable language file for %(code)r", code=fallback)
@@ -74,6 +68,50 @@ def read_language(
         return None, reader.problems
     own = {**voices, code: (voice, say_language or "")} if "say" in top else voices
     pieces = _Pieces(reader, code, own, recorded or Recorded({}), fallback is not None)
+    messages, prompts = _read_prompts(reader, top, pieces, fallback_named)
+    speech_language, keywords, danger = _read_speech(reader, top.get("speech"))
+    pack = Language(
+        code=code,
+        voice=voice,
+        say_language=say_language or "",
+        speech_language=speech_language,
+        prompts={k: v for k, v in prompts.items() if isinstance(v, tuple)},
+        messages={k: v for k, v in messages.items() if isinstance(v, tuple)},
+        keywords=keywords,
+        danger=danger,
+        fallback=fallback,
+        unrecorded=_unrecorded(messages, prompts) if fallback is not None else (),
+    )
+    return pack, reader.problems
+
+
+def _voice(
+    reader: Reader, top: dict[str, Any], voices: Voices, fallback: str | None, fallback_named: bool
+) -> tuple[str | None, str | None] | None:
+    """(voice, say language): the file's own `say`, or its fallback's (replaced by the
+    fallback's own when merged), or (None, None) when the fallback has no usable file.
+    None: the file's own `say` is unusable."""
+    if "say" in top or not fallback_named:
+        voice = say_language = None
+        speak = reader.mapping(top.get("say"), ("say",), "say", allowed=("voice", "language"))
+        if speak is not None:
+            voice = reader.text(speak.get("voice"), ("say", "voice"), "say")
+            say_language = reader.text(speak.get("language"), ("say", "language"), "say")
+        if voice is None or say_language is None:
+            return None
+        return voice, say_language
+    if fallback is not None and fallback in voices:
+        return voices[fallback]
+    return None, None
+
+
+_Read = dict[str, tuple[Prompt, ...] | object | None]  # a prompt, _UNRECORDED, or None (bad)
+
+
+def _read_prompts(
+    reader: Reader, top: dict[str, Any], pieces: _Pieces, fallback_named: bool
+) -> tuple[_Read, _Read]:
+    """(messages, prompts) as read; a fallback language may leave messages out."""
     messages_raw = reader.mapping(
         top.get("messages", {}),
         ("messages",),
@@ -91,25 +129,16 @@ def read_language(
         str(node): pieces.prompt(value, ("prompts", node), str(node))
         for node, value in prompts_raw.items()
     }
-    speech_language, keywords, danger = _read_speech(reader, top.get("speech"))
-    pack = Language(
-        code=code,
-        voice=voice,
-        say_language=say_language or "",
-        speech_language=speech_language,
-        prompts={k: v for k, v in prompts.items() if isinstance(v, tuple)},
-        messages={k: v for k, v in messages.items() if isinstance(v, tuple)},
-        keywords=keywords,
-        danger=danger,
-        fallback=fallback,
-        unrecorded=tuple(
-            [f"messages.{k}" for k in MESSAGES if not isinstance(messages.get(k), tuple)]
-            + [str(k) for k, v in prompts.items() if v is _UNRECORDED]
-        )
-        if fallback is not None
-        else (),
+    return messages, prompts
+
+
+def _unrecorded(messages: _Read, prompts: _Read) -> tuple[str, ...]:
+    """What a fallback language says from its fallback's file: messages it lacks, and prompts
+    whose recording is not there yet."""
+    return tuple(
+        [f"messages.{k}" for k in MESSAGES if not isinstance(messages.get(k), tuple)]
+        + [str(k) for k, v in prompts.items() if v is _UNRECORDED]
     )
-    return pack, reader.problems
 
 
 def _read_speech(

@@ -15,6 +15,7 @@ from hotline.routing.snapshot import (
     ON_CALL_STATES,
     Counselor,
     CounselorState,
+    OnCallSummary,
     WaitingCall,
     on_call_summary,
 )
@@ -77,16 +78,56 @@ def explain(now: float, caller: Caller, counselors: Iterable[Counselor], rules: 
     summary = on_call_summary(roster)
     tier = rules.tier_for(caller.tier)
     call = WaitingCall(DRY_RUN_ID, caller.tier, now, caller.language, caller.topic)
-    first_seen: dict[str, tuple[int, int]] = {}  # counselor -> (step, second)
-    steps: list[StepView] = []
-    # The step in force at each step's own `after`: a step nobody on call could serve is
-    # passed at once, so it never starts, and the next one starts in its place.
+    starts = _starts(now, call, rules, summary)
+    steps, first_seen = _steps(now, call, rules, summary, roster, starts)
+    candidates = _candidates(now, roster, first_seen)
+    by_id = {c.counselor_id: c for c in roster}
+    yields = yields_wrap_up(call, rules)
+    pausable = [c for c in candidates if yields and c.state is CounselorState.WRAP_UP]
+    pausable.sort(key=lambda c: (c.step, _ends(by_id[c.counselor_id]), c.counselor_id))
+    return DryRun(
+        caller=caller,
+        tier=tier.name,
+        rank=rules.tier_rank(caller.tier),
+        answer_within=tier.answer_within,
+        max_wait=tier.max_wait,
+        steps=steps,
+        offer_order=tuple(sorted((c for c in candidates if c.available), key=_order)),
+        busy=tuple(
+            sorted((c for c in candidates if not c.available and c not in pausable), key=_order)
+        ),
+        pausable=tuple(pausable),
+        overflow_at=tier.max_wait if starts else 0,  # nobody on call could ever take it
+        overflow_number=rules.overflow_number(caller.language),
+        rules_version=rules.version,
+    )
+
+
+def _starts(now: float, call: WaitingCall, rules: Rules, summary: OnCallSummary) -> dict[int, int]:
+    """Step index -> the second it really starts: the step in force at each step's own
+    `after`. A step nobody on call could serve is passed at once, so it never starts, and
+    the next one starts in its place."""
     starts: dict[int, int] = {}
-    for step in tier.relax:
+    for step in rules.tier_for(call.tier).relax:
         standing = assess(now + step.after, call, rules, summary)
         if not standing.overflow and standing.step_index not in starts:
             starts[standing.step_index] = step.after
-    for index, step in enumerate(tier.relax):
+    return starts
+
+
+def _steps(
+    now: float,
+    call: WaitingCall,
+    rules: Rules,
+    summary: OnCallSummary,
+    roster: list[Counselor],
+    starts: dict[int, int],
+) -> tuple[tuple[StepView, ...], dict[str, tuple[int, int]]]:
+    """Each relaxation step as it plays out, and the step and second from which each
+    counselor on call may first take the call (counselor -> (step, second))."""
+    first_seen: dict[str, tuple[int, int]] = {}
+    steps: list[StepView] = []
+    for index, step in enumerate(rules.tier_for(call.tier).relax):
         start = starts.get(index)
         adds: list[Counselor] = []
         if start is not None:
@@ -109,7 +150,14 @@ def explain(now: float, caller: Caller, counselors: Iterable[Counselor], rules: 
                 adds=tuple(c.counselor_id for c in adds),
             )
         )
-    candidates = [
+    return tuple(steps), first_seen
+
+
+def _candidates(
+    now: float, roster: list[Counselor], first_seen: dict[str, tuple[int, int]]
+) -> list[Candidate]:
+    """Everyone eligible at some step, longest idle first."""
+    return [
         Candidate(
             counselor_id=c.counselor_id,
             step=first_seen[c.counselor_id][0],
@@ -122,26 +170,6 @@ def explain(now: float, caller: Caller, counselors: Iterable[Counselor], rules: 
         for c in sorted(roster, key=lambda c: (c.idle_since, c.counselor_id))
         if c.counselor_id in first_seen
     ]
-    by_id = {c.counselor_id: c for c in roster}
-    yields = yields_wrap_up(call, rules)
-    pausable = [c for c in candidates if yields and c.state is CounselorState.WRAP_UP]
-    pausable.sort(key=lambda c: (c.step, _ends(by_id[c.counselor_id]), c.counselor_id))
-    return DryRun(
-        caller=caller,
-        tier=tier.name,
-        rank=rules.tier_rank(caller.tier),
-        answer_within=tier.answer_within,
-        max_wait=tier.max_wait,
-        steps=tuple(steps),
-        offer_order=tuple(sorted((c for c in candidates if c.available), key=_order)),
-        busy=tuple(
-            sorted((c for c in candidates if not c.available and c not in pausable), key=_order)
-        ),
-        pausable=tuple(pausable),
-        overflow_at=tier.max_wait if starts else 0,  # nobody on call could ever take it
-        overflow_number=rules.overflow_number(caller.language),
-        rules_version=rules.version,
-    )
 
 
 def _ends(counselor: Counselor) -> float:

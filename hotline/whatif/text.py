@@ -39,10 +39,21 @@ def _tier_row(t: TierFigures) -> str:
 
 
 def render(report: Report, *, rules_file: str = "", roster_file: str = "") -> str:
-    r, e = report, report.erlang
-    left = r.overall.abandoned + r.overall.overflowed + r.overall.callbacks
-    left_share = left / r.overall.calls if r.overall.calls else None
     lines = [
+        *_by_tier(report, rules_file, roster_file),
+        "",
+        *render_ideal(report),
+        "",
+        *_matches_and_people(report),
+        "",
+        *_erlang_c(report),
+    ]
+    return "\n".join(lines)
+
+
+def _by_tier(r: Report, rules_file: str, roster_file: str) -> list[str]:
+    """What was run, and the simulated figures per tier beside Erlang C's."""
+    return [
         f"What-if: {r.days} day(s) from {r.start} ({r.timezone}), seed {r.seed}",
         f"rules {rules_file or 'given'} (version {r.rules_version}), "
         f"roster {roster_file or 'given'} ({len(r.counselors)} people); arrivals: {r.scenario}",
@@ -64,9 +75,12 @@ def render(report: Report, *, rules_file: str = "", roster_file: str = "") -> st
             if r.overall.still_waiting
             else []
         ),
-        "",
-        *render_ideal(report),
-        "",
+    ]
+
+
+def _matches_and_people(r: Report) -> list[str]:
+    """Language and topic matches, offers and callbacks, and each counselor's utilisation."""
+    return [
         f"conversations in the caller's language {percent(r.language_match)}; with a counselor "
         f"trained in the topic {percent(r.specialty_match)} (topics other than general)",
         f"offers made {r.offers}; callbacks asked {r.callbacks.requested}, reached "
@@ -83,7 +97,15 @@ def render(report: Report, *, rules_file: str = "", roster_file: str = "") -> st
             f"{c.conversations:>4} conversations"
             for c in r.counselors
         ),
-        "",
+    ]
+
+
+def _erlang_c(r: Report) -> list[str]:
+    """Erlang C's figures beside the simulation's, and when to trust them."""
+    e = r.erlang
+    left = r.overall.abandoned + r.overall.overflowed + r.overall.callbacks
+    left_share = left / r.overall.calls if r.overall.calls else None
+    return [
         f"Erlang C, {e.method}:",
         f"  handle time {e.handle_time / 60:.1f} min (cv {e.handle_cv:.2f}); load "
         f"{e.mean_load:.2f} Erlangs on {e.mean_agents:.2f} counselors on average; "
@@ -102,7 +124,6 @@ def render(report: Report, *, rules_file: str = "", roster_file: str = "") -> st
         f"x{(1 + e.handle_cv**2) / 2:.2f} its mean): read its mean wait as a bound only when few "
         "leave.",
     ]
-    return "\n".join(lines)
 
 
 def _headline_row(h: TierHeadline) -> str:

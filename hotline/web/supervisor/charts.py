@@ -28,22 +28,11 @@ def bar_chart(
     plot_w, plot_h = WIDTH - LEFT - 4, HEIGHT - BOTTOM - TOP
     slot = plot_w / n
     bar = max(2.0, slot * 0.72)
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">',
-        f"<title>{escape(title)}</title>",
-        # str(): Markup + "</desc>" would escape the tag into text.
-        "<desc>"
-        + str(
-            escape(
-                "; ".join(
-                    f"{label}: {a + u} ({a} {answered_label})"
-                    for label, a, u in zip(labels, answered, unanswered, strict=True)
-                )
-            )
-        )
-        + "</desc>",
+    rows = [
+        f"{label}: {a + u} ({a} {answered_label})"
+        for label, a, u in zip(labels, answered, unanswered, strict=True)
     ]
+    parts = _open(title, rows, kind="chart", size=(WIDTH, HEIGHT))
     for step in range(0, 5):
         value = scale * step / 4
         y = TOP + plot_h - plot_h * step / 4
@@ -53,22 +42,8 @@ def bar_chart(
         )
     for i, (label, a, u) in enumerate(zip(labels, answered, unanswered, strict=True)):
         x = LEFT + i * slot + (slot - bar) / 2
-        h_a = plot_h * a / scale
-        h_u = plot_h * u / scale
-        base = TOP + plot_h
-        tip = escape(f"{label}: {a} {answered_label}, {u} {unanswered_label}")
-        parts.append(f"<g><title>{tip}</title>")
-        if a:
-            parts.append(
-                f'<rect class="answered" x="{x:.1f}" y="{base - h_a:.1f}" '
-                f'width="{bar:.1f}" height="{h_a:.1f}"/>'
-            )
-        if u:
-            parts.append(
-                f'<rect class="unanswered" x="{x:.1f}" y="{base - h_a - h_u:.1f}" '
-                f'width="{bar:.1f}" height="{h_u:.1f}"/>'
-            )
-        parts.append("</g>")
+        tip = f"{label}: {a} {answered_label}, {u} {unanswered_label}"
+        parts.append(_stack(x, bar, plot_h * a / scale, plot_h * u / scale, tip))
         if i % every_label == 0:
             parts.append(
                 f'<text class="axis" x="{x + bar / 2:.1f}" y="{HEIGHT - 6}" '
@@ -76,6 +51,25 @@ def bar_chart(
             )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _stack(x: float, width: float, answered: float, unanswered: float, tip: str) -> str:
+    """One bar of `bar_chart`, heights in the plot's units: answered from the base up, not
+    answered on top of it (an empty part is left out), `tip` as its tooltip."""
+    base = HEIGHT - BOTTOM
+    parts = [f"<g><title>{escape(tip)}</title>"]
+    if answered:
+        parts.append(
+            f'<rect class="answered" x="{x:.1f}" y="{base - answered:.1f}" '
+            f'width="{width:.1f}" height="{answered:.1f}"/>'
+        )
+    if unanswered:
+        parts.append(
+            f'<rect class="unanswered" x="{x:.1f}" y="{base - answered - unanswered:.1f}" '
+            f'width="{width:.1f}" height="{unanswered:.1f}"/>'
+        )
+    parts.append("</g>")
+    return "".join(parts)
 
 
 def _nice(top: int) -> int:
@@ -185,9 +179,17 @@ def wait_chart(
     return Markup("".join(parts))
 
 
-def _open(title: str, rows: Sequence[str]) -> list[str]:
+def _open(
+    title: str,
+    rows: Sequence[str],
+    *,
+    kind: str = "chart service",
+    size: tuple[int, int] = (S_WIDTH, S_HEIGHT),
+) -> list[str]:
+    """A chart's opening: the <svg>, its title, and its figures as a <desc> for readers."""
+    width, height = size
     return [
-        f'<svg class="chart service" viewBox="0 0 {S_WIDTH} {S_HEIGHT}" role="img" '
+        f'<svg class="{kind}" viewBox="0 0 {width} {height}" role="img" '
         f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         f"<desc>{escape('; '.join(rows))}</desc>",

@@ -256,6 +256,26 @@ def scripts() -> ResponseReturnValue:
                 "error",
             )
         diff = publishing.diff_scripts(rt, texts)
+    return render_template(
+        "supervisor/scripts.html",
+        files=_script_files(texts, problems, current),
+        other_problems=_other_problems(texts, problems),
+        problems=problems,
+        diff=diff_lines(diff),
+        checked=request.method == "POST",
+        kind=versions.IVR,
+        current=publishing.in_force(rt, versions.IVR),
+        history=publishing.history(rt, versions.IVR, limit=20),
+        audit=publishing.audit_log(rt, limit=30),
+        audit_actions=AUDIT_ACTIONS,
+    )
+
+
+def _script_files(
+    texts: Mapping[str, str], problems: Sequence[Problem], current: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Each script file as the editor shows it: its text, its own problems and their lines,
+    and whether it differs from the file in force."""
     files = []
     for name, body in texts.items():
         file = f"{versions.SCRIPTS_DIR}/{name}"
@@ -270,25 +290,17 @@ def scripts() -> ResponseReturnValue:
                 "unpublished": body != current.get(name),
             }
         )
-    others = [
+    return files
+
+
+def _other_problems(texts: Mapping[str, str], problems: Sequence[Problem]) -> list[Problem]:
+    """The problems that belong to none of the script files shown."""
+    return [
         p
         for p in problems
         if not p.file.startswith(f"{versions.SCRIPTS_DIR}/")
         or p.file.removeprefix(f"{versions.SCRIPTS_DIR}/") not in texts
     ]
-    return render_template(
-        "supervisor/scripts.html",
-        files=files,
-        other_problems=others,
-        problems=problems,
-        diff=diff_lines(diff),
-        checked=request.method == "POST",
-        kind=versions.IVR,
-        current=publishing.in_force(rt, versions.IVR),
-        history=publishing.history(rt, versions.IVR, limit=20),
-        audit=publishing.audit_log(rt, limit=30),
-        audit_actions=AUDIT_ACTIONS,
-    )
 
 
 @bp.post("/rollback/<kind>/<int:number>")
