@@ -50,9 +50,22 @@ def roster() -> str:
 
 
 @pytest.fixture
-def server(tmp_path: Path, sim_time_scale: float, roster: str) -> Iterator[Server]:
-    """A fresh server: the repo's rules (wrap-up 120 s), `roster` (ROSTER: everyone always on
-    call), the accounts in ACCOUNTS (password: password_of(name)), and a local Twilio."""
+def rules() -> str | None:
+    """The routing rules' text the server starts with: None for the repo's
+    routing_rules.yaml; a test module may override `rules` with its own."""
+    return None
+
+
+@pytest.fixture
+def server(
+    tmp_path: Path, sim_time_scale: float, roster: str, rules: str | None
+) -> Iterator[Server]:
+    """A fresh server: `rules` (the repo's: wrap-up 120 s), `roster` (ROSTER: everyone always
+    on call), the accounts in ACCOUNTS (password: password_of(name)), and a local Twilio."""
+    own_rules = {}
+    if rules is not None:
+        (tmp_path / "rules.yaml").write_text(rules)
+        own_rules["ROUTING_RULES"] = str(tmp_path / "rules.yaml")
     sim = TwilioSim(account_sid=SID, auth_token=TOKEN, time_scale=sim_time_scale)
     env = hotline_env(
         tmp_path,
@@ -60,6 +73,7 @@ def server(tmp_path: Path, sim_time_scale: float, roster: str) -> Iterator[Serve
         TWILIO_ACCOUNT_SID=SID,
         TWILIO_API_URL=sim.api_url,
         TWILIO_NUMBER=sim.number,
+        **own_rules,
     )
     prepare(Settings.from_env(env), roster)
     try:

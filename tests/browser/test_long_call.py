@@ -8,45 +8,25 @@ HOTLINE_DOC_SCREENSHOTS=1 also writes docs/screenshots/console-long-call-{en,zh}
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from hotline.config import Settings
-from hotline.sim import Caller, Phone, TwilioSim
-from tests.browser.conftest import prepare
-from tests.browser.support import ANA, LI, ROSTER, SID, TOKEN, Server, sign_in
-from tests.support.processes import ROOT, hotline_env, hotline_run
+from hotline.sim import Caller, Phone
+from tests.browser.support import ANA, LI, Server, sign_in
+from tests.support.processes import ROOT
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
-def server(tmp_path: Path, sim_time_scale: float) -> Iterator[Server]:
-    """As conftest's server, with a reminder after one minute of talk."""
-    rules = (ROOT / "routing_rules.yaml").read_text()
-    assert "talk_reminder_after: 2700" in rules
-    (tmp_path / "rules.yaml").write_text(
-        rules.replace("talk_reminder_after: 2700", "talk_reminder_after: 60")
-    )
-    sim = TwilioSim(account_sid=SID, auth_token=TOKEN, time_scale=sim_time_scale)
-    env = hotline_env(
-        tmp_path,
-        TWILIO_AUTH_TOKEN=TOKEN,
-        TWILIO_ACCOUNT_SID=SID,
-        TWILIO_API_URL=sim.api_url,
-        TWILIO_NUMBER=sim.number,
-        ROUTING_RULES=str(tmp_path / "rules.yaml"),
-    )
-    prepare(Settings.from_env(env), ROSTER)
-    try:
-        with hotline_run(tmp_path, env) as base:
-            sim.service_url = base
-            yield Server(base, sim, tmp_path, env)
-    finally:
-        sim.close()
+def rules() -> str:
+    """The repo's rules with a reminder after one minute of talk."""
+    text = (ROOT / "routing_rules.yaml").read_text()
+    assert "talk_reminder_after: 2700" in text
+    return text.replace("talk_reminder_after: 2700", "talk_reminder_after: 60")
 
 
 def _shot(page: Page, label: str, screenshot: Callable[[Page, str], Path]) -> None:
