@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode
 
 import redis
 from flask import Blueprint, Response, current_app, request, url_for
@@ -66,7 +65,7 @@ def _hold_through_outage() -> Response | None:
         return None
     log.warning("hold turn without Redis; caller keeps holding", extra={"call_id": call_id})
     words = runtime.scripts.current.message(runtime.rules.default_language, "hold")
-    here = f"{_PATHS['voice.hold']}?{urlencode({'call': call_id, 'outage': turn})}"
+    here = f"{_url('voice.hold', call_id)}&outage={turn}"  # the hold loop's URL, counted
     return _twiml(twiml.hold(words, here))
 
 
