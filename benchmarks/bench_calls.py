@@ -4,7 +4,7 @@
 
 One `hotline web` (gunicorn, 2 workers), 2 RQ workers and the scheduler, on their own
 Redis server and a fresh PostgreSQL schema (dropped at the end); the local Twilio
-(hotline/sim) in this process places callers at a steady rate, step by step, with 40
+(hotline/devdouble/twilio) in this process places callers at a steady rate, step by step, with 40
 counselors always on call who answer at once and talk 1 s. A rate is sustained when
 every call of the step reaches a counselor and the webhook p99 (as the simulator sees
 it) stays under the bound. The simulator shares the machine's cores with the service.
@@ -34,7 +34,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hotline.sim import Caller, Leg, Phone, TwilioSim  # noqa: E402
+from hotline.devdouble.twilio import Caller, Leg, Phone, TwilioSim  # noqa: E402
 from tests.load.cluster import Cluster, load_rules  # noqa: E402
 from tests.load.traffic import LANGUAGES, TOPICS  # noqa: E402
 

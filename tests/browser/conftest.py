@@ -25,9 +25,9 @@ from playwright.sync_api import (
 from hotline.accounts.service import create_user
 from hotline.bootstrap import build_runtime
 from hotline.config import Settings
+from hotline.devdouble.twilio import TwilioSim
 from hotline.platform.migrate import upgrade
 from hotline.roster import parse_roster
-from hotline.sim import TwilioSim
 from hotline.staffing.roster import save_roster
 from tests.browser.support import ACCOUNTS, ROSTER, SID, TOKEN, Server, password_of
 from tests.support.processes import hotline_env, hotline_run

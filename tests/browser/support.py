@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from hotline.sim import TwilioSim
+from hotline.devdouble.twilio import TwilioSim
 from tests.support.processes import ROOT
 
 SID, TOKEN = "AC" + "b" * 32, "browser-test-token"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from hotline.sim import Caller, Phone
+from hotline.devdouble.twilio import Caller, Phone
 from tests.browser.support import ANA, LI, ZHANG, Server, sign_in
 
 Shot = Callable[[Page, str], Path]

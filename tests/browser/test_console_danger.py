@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from hotline.sim import Caller, Phone
+from hotline.devdouble.twilio import Caller, Phone
 from tests.browser.support import ANA, ROSTER, Server, sign_in
 
 ONLY_ANA = ROSTER.replace(

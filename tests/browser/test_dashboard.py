@@ -20,8 +20,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
+from hotline.devdouble.twilio import Caller, Phone
 from hotline.records.models import CallRecord
-from hotline.sim import Caller, Phone
 from tests.browser.support import ANA, LI, ZHANG, Server, sign_in
 from tests.support.processes import ROOT
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from hotline.sim import Caller, Phone
+from hotline.devdouble.twilio import Caller, Phone
 from tests.browser.support import ANA, LI, Server, sign_in
 from tests.support.processes import ROOT
 

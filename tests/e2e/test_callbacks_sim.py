@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from hotline.devdouble.twilio import Caller, Phone
 from hotline.records.models import AuditEvent, Callback, CallbackVault, CallRecord
 from hotline.routing.rules import load_rules
-from hotline.sim import Caller, Phone
 from tests.e2e.test_dispatch_sim import ANA, hotline_with_sim
 from tests.support.zones import number_open_now
 

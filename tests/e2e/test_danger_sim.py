@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from hotline.devdouble.demo import wait_seconds
+from hotline.devdouble.twilio import Caller, Phone, TwilioSim
+from hotline.devdouble.twilio.legs import Leg
 from hotline.routing.rules import load_rules
-from hotline.sim import Caller, Phone, TwilioSim
-from hotline.sim.demo import wait_seconds
-from hotline.sim.legs import Leg
 from tests.e2e.test_dispatch_sim import ANA, ROSTER, _clean, _only, hotline_with_sim
 
 SHIPPED_WRAP_UP = {"  wrap_up: 1\n": "  wrap_up: 120\n"}  # the harness shortens it to 1 s

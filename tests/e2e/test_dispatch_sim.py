@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from hotline.devdouble.twilio import Caller, Line, Phone, TwilioSim
 from hotline.routing.rules import load_rules
-from hotline.sim import Caller, Line, Phone, TwilioSim
 from tests.support.processes import ROOT, hotline_env, hotline_run
 
 SID, TOKEN = "AC" + "e" * 32, "e2e-dispatch-token"

@@ -11,7 +11,7 @@ import shutil
 import urllib.request
 from pathlib import Path
 
-from hotline.sim import Caller, Phone, TwilioSim
+from hotline.devdouble.twilio import Caller, Phone, TwilioSim
 from tests.conftest import ROOT
 from tests.e2e.test_dispatch_sim import _clean, hotline_with_sim
 from tests.support.audio import mp3_bytes

@@ -12,12 +12,12 @@ from pathlib import Path
 from prometheus_client.parser import text_string_to_metric_families
 
 from hotline.config import Secret
+from hotline.devdouble.process import stop, wait_healthy
 from hotline.live.calls import now
 from hotline.live.presence import Presence
 from hotline.queue.dispatch import dispatch
 from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
-from hotline.sim.service import stop, wait_healthy
 from hotline.telephony.client import FakeTelephony
 from tests.conftest import AUTH_TOKEN
 from tests.support import backends

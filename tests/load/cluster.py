@@ -22,7 +22,7 @@ from typing import IO
 import redis
 import yaml
 
-from hotline.sim.service import wait_healthy
+from hotline.devdouble.process import wait_healthy
 from tests.load.balancer import Balancer
 from tests.support import backends
 from tests.support.processes import ROOT, free_port, hotline_env

@@ -14,9 +14,9 @@ from pathlib import Path
 from rq import Queue
 from sqlalchemy import create_engine, text
 
+from hotline.devdouble.twilio import Caller, TwilioSim
 from hotline.jobs import QUEUE_NAME
 from hotline.routing.rules import load_rules as read_rules
-from hotline.sim import Caller, TwilioSim
 from tests.load.cluster import Cluster, always_on_call_roster, load_rules
 from tests.load.traffic import Seen, add_parties, make_caller, observe
 

@@ -13,7 +13,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from hotline.sim import Caller, Leg, Line, Phone, TwilioSim
+from hotline.devdouble.twilio import Caller, Leg, Line, Phone, TwilioSim
 
 LANGUAGES = (("1", "en", 0.5), ("2", "zh", 0.3), ("3", "yue", 0.2))
 TOPICS = ("1", "2", "3", "4", "5", "6", "7")

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from hotline.sim.service import stop, wait_healthy
+from hotline.devdouble.process import stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,11 +1,12 @@
-"""Sign requests as Twilio does. The signer is the local Twilio's (`hotline.sim.signing`),
+"""Sign requests as Twilio does. The signer is the Twilio double's
+(`hotline.devdouble.twilio.signing`),
 written from Twilio's documented algorithm rather than its library; the worked example
 from Twilio's webhook security documentation below keeps both honest.
 """
 
 from __future__ import annotations
 
-from hotline.sim.signing import sign
+from hotline.devdouble.twilio.signing import sign
 
 __all__ = ["DOC_PARAMS", "DOC_SIGNATURE", "DOC_TOKEN", "DOC_URL", "sign"]
 

@@ -14,8 +14,8 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import hotline.sim.webhooks as webhooks
-from hotline.sim.legs import Leg
+import hotline.devdouble.twilio.webhooks as webhooks
+from hotline.devdouble.twilio.legs import Leg
 
 EVENT_STATUS = {"initiated": "initiated", "ringing": "ringing", "answered": "in-progress"}
 

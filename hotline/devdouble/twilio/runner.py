@@ -13,15 +13,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-import hotline.sim.rooms as rooms
-import hotline.sim.verbs as verbs
-import hotline.sim.webhooks as webhooks
-from hotline.sim.legs import Dequeued, Fetch, Hangup, Leg, Redirected, Room
-from hotline.sim.parties import Caller, ring
-from hotline.sim.twiml import TwimlError, Verb, parse
+import hotline.devdouble.twilio.rooms as rooms
+import hotline.devdouble.twilio.verbs as verbs
+import hotline.devdouble.twilio.webhooks as webhooks
+from hotline.devdouble.twilio.legs import Dequeued, Fetch, Hangup, Leg, Redirected, Room
+from hotline.devdouble.twilio.parties import Caller, ring
+from hotline.devdouble.twilio.twiml import TwimlError, Verb, parse
 
 if TYPE_CHECKING:
-    from hotline.sim.core import TwilioSim
+    from hotline.devdouble.twilio.core import TwilioSim
 
 log = logging.getLogger(__name__)
 

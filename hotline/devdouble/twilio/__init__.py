@@ -9,11 +9,11 @@ service's real signed webhooks, and the Calls REST API on 127.0.0.1. See core.Tw
         call.outcome, call.bridged_with, call.said, call.errors
 """
 
-from hotline.sim.core import TwilioSim
-from hotline.sim.legs import Event, Leg, Said
-from hotline.sim.parties import SILENCE, Caller, Line, Phone, Speech
-from hotline.sim.rest import RestRequest
-from hotline.sim.status import StatusCallback
+from hotline.devdouble.twilio.core import TwilioSim
+from hotline.devdouble.twilio.legs import Event, Leg, Said
+from hotline.devdouble.twilio.parties import SILENCE, Caller, Line, Phone, Speech
+from hotline.devdouble.twilio.rest import RestRequest
+from hotline.devdouble.twilio.status import StatusCallback
 
 Call = Leg
 

@@ -15,11 +15,11 @@ from types import TracebackType
 
 from werkzeug.serving import make_server
 
-from hotline.sim.legs import Fetch, Leg, Room, new_sid
-from hotline.sim.parties import Caller, Line, Party, Phone
-from hotline.sim.rest import QuietHandler, RestApi, RestRequest
-from hotline.sim.runner import Runner
-from hotline.sim.status import StatusCallback, StatusDesk
+from hotline.devdouble.twilio.legs import Fetch, Leg, Room, new_sid
+from hotline.devdouble.twilio.parties import Caller, Line, Party, Phone
+from hotline.devdouble.twilio.rest import QuietHandler, RestApi, RestRequest
+from hotline.devdouble.twilio.runner import Runner
+from hotline.devdouble.twilio.status import StatusCallback, StatusDesk
 
 DEFAULT_ACCOUNT = "AC" + "5" * 32
 

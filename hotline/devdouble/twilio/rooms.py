@@ -14,12 +14,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from hotline.sim.legs import Hangup, Leg, Room
-from hotline.sim.parties import Line, talk_limit
+from hotline.devdouble.twilio.legs import Hangup, Leg, Room
+from hotline.devdouble.twilio.parties import Line, talk_limit
 
 if TYPE_CHECKING:
-    from hotline.sim.core import TwilioSim
-    from hotline.sim.runner import Runner
+    from hotline.devdouble.twilio.core import TwilioSim
+    from hotline.devdouble.twilio.runner import Runner
 
 # <Conference statusCallbackEvent> words -> the StatusCallbackEvent Twilio posts
 CONFERENCE_EVENTS = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hotline.sim import SILENCE, Caller, Speech, TwilioSim
-from tests.sim.apps import TwimlApp, twiml
+from hotline.devdouble.twilio import SILENCE, Caller, Speech, TwilioSim
+from tests.devdouble.apps import TwimlApp, twiml
 
 MENU = twiml(
     '<Gather action="turn?step=1" input="dtmf speech" numDigits="1" timeout="4">'

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 
 from hotline.accounts.service import ensure_demo_users
 from hotline.config import Settings, child_environment
+from hotline.devdouble.desks import Desks
+from hotline.devdouble.process import stop as stop_service
+from hotline.devdouble.process import wait_healthy
+from hotline.devdouble.twilio import Caller, Leg, Line, Phone, TwilioSim
 from hotline.routing.rules import Rules
 from hotline.runtime import Runtime
-from hotline.sim import Caller, Leg, Line, Phone, TwilioSim
-from hotline.sim.desks import Desks
-from hotline.sim.service import stop as stop_service
-from hotline.sim.service import wait_healthy
 from hotline.staffing.roster import load_roster
 
 LANGUAGE_KEYS = {"en": "1", "zh": "2", "yue": "3", "wuu": "4"}

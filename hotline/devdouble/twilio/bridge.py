@@ -10,13 +10,13 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from hotline.sim.legs import Dequeued, Fetch, Hangup, Left, Room
-from hotline.sim.parties import ring, stays_after_bridge
-from hotline.sim.rooms import join, leave, stay
-from hotline.sim.twiml import Verb
+from hotline.devdouble.twilio.legs import Dequeued, Fetch, Hangup, Left, Room
+from hotline.devdouble.twilio.parties import ring, stays_after_bridge
+from hotline.devdouble.twilio.rooms import join, leave, stay
+from hotline.devdouble.twilio.twiml import Verb
 
 if TYPE_CHECKING:
-    from hotline.sim.runner import Runner
+    from hotline.devdouble.twilio.runner import Runner
 
 
 @dataclass(frozen=True)

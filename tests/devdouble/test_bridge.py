@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from twilio.rest import Client
 
-from hotline.sim import Caller, Line, Phone, TwilioSim
-from tests.sim.apps import TwimlApp, twiml
-from tests.sim.conftest import SID, TOKEN
+from hotline.devdouble.twilio import Caller, Line, Phone, TwilioSim
+from tests.devdouble.apps import TwimlApp, twiml
+from tests.devdouble.conftest import SID, TOKEN
 
 COUNSELOR = "+14155550105"
 CALLER = "+14155550177"

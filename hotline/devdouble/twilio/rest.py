@@ -17,12 +17,12 @@ from werkzeug.routing import Map, Rule
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
-from hotline.sim.legs import Fetch, Leg, new_sid
+from hotline.devdouble.twilio.legs import Fetch, Leg, new_sid
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-    from hotline.sim.core import TwilioSim
+    from hotline.devdouble.twilio.core import TwilioSim
 
 BASE = "/2010-04-01/Accounts/<account>"
 EVENTS = {"initiated", "ringing", "answered", "completed"}

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from hotline.sim import TwilioSim
-from tests.sim.apps import TwimlApp, serve
+from hotline.devdouble.twilio import TwilioSim
+from tests.devdouble.apps import TwimlApp, serve
 
 SID = "AC" + "7" * 32
 TOKEN = "sim-test-token-3c1d"

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import hotline.sim.bridge as bridge
-from hotline.sim.legs import Fetch, Hangup, Left
-from hotline.sim.parties import Speech, choose
-from hotline.sim.twiml import Verb
+import hotline.devdouble.twilio.bridge as bridge
+from hotline.devdouble.twilio.legs import Fetch, Hangup, Left
+from hotline.devdouble.twilio.parties import Speech, choose
+from hotline.devdouble.twilio.twiml import Verb
 
 if TYPE_CHECKING:
-    from hotline.sim.runner import Runner
+    from hotline.devdouble.twilio.runner import Runner
 
 CHARS_PER_SECOND = 15.0
 PLAY_SECONDS = 1.0

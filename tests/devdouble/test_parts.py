@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from twilio.request_validator import RequestValidator
 
-from hotline.sim import signing, twiml, webhooks
+from hotline.devdouble.twilio import signing, twiml, webhooks
 from tests.support import signing as support_signing
 
 

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from hotline.sim.parties import Party
+from hotline.devdouble.twilio.parties import Party
 
 
 class Hangup(Exception):

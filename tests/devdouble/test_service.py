@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from hotline.devdouble.twilio import Caller, Leg, TwilioSim
 from hotline.routing.rules import load_rules
-from hotline.sim import Caller, Leg, TwilioSim
-from tests.sim.conftest import SID, TOKEN
+from tests.devdouble.conftest import SID, TOKEN
 from tests.support.processes import ROOT, hotline_run
 from tests.support.twiml import parse
 

@@ -6,9 +6,9 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from hotline.sim import Line, Phone, TwilioSim
-from tests.sim.apps import TwimlApp, twiml
-from tests.sim.conftest import SID, TOKEN
+from hotline.devdouble.twilio import Line, Phone, TwilioSim
+from tests.devdouble.apps import TwimlApp, twiml
+from tests.devdouble.conftest import SID, TOKEN
 
 COUNSELOR = "+14155550105"
 HOTLINE = "+15005550006"

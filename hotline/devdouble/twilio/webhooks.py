@@ -12,7 +12,7 @@ import urllib.request
 import uuid
 from dataclasses import dataclass
 
-from hotline.sim.signing import sign
+from hotline.devdouble.twilio.signing import sign
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 TIMEOUT = 10.0

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from twilio.rest import Client
 
-from hotline.sim import Phone, TwilioSim
-from tests.sim.apps import TwimlApp, twiml
-from tests.sim.conftest import SID, TOKEN
+from hotline.devdouble.twilio import Phone, TwilioSim
+from tests.devdouble.apps import TwimlApp, twiml
+from tests.devdouble.conftest import SID, TOKEN
 
 PHONE = "+14155550105"
 EVENTS = ["initiated", "ringing", "answered", "completed"]
