@@ -133,7 +133,7 @@ def demo(
 ) -> None:
     """The whole hotline with simulated callers and counselors (local mode only)."""
     # start-up cost: a command loads only what it runs
-    from hotline.devdouble.demo import run_demo
+    from hotline.devdouble.demo.run import run_demo
 
     settings = _settings()
     if not settings.local:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hotline.devdouble.demo import wait_seconds
+from hotline.devdouble.demo.tally import wait_seconds
 from hotline.devdouble.twilio import Caller, Phone, TwilioSim
 from hotline.devdouble.twilio.legs import Leg
 from hotline.routing.rules import load_rules

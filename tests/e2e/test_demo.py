@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from hotline.devdouble.demo import DemoClock
+from hotline.devdouble.demo.callers import DemoClock
 from tests.support.processes import ROOT, free_port, hotline_env
 
 

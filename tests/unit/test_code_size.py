@@ -14,9 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "hotline"
 MAX_FUNCTION, MAX_FILE = 60, 400
 
 # "path/from/the/repo.py::function" -> why it is allowed for now.
-EXCEPTIONS: dict[str, str] = {
-    "hotline/devdouble/demo.py::run_demo": "split by the next commit (issue 16)",
-}
+EXCEPTIONS: dict[str, str] = {}
 
 
 def _long_functions() -> dict[str, int]:
