@@ -1,5 +1,6 @@
-"""A local, in-process Twilio: callers, counselor phones and lines driven through the
-service's real signed webhooks, and the Calls REST API on 127.0.0.1. See core.TwilioSim.
+"""The Twilio double, for development and tests only: a local, in-process Twilio whose
+callers, counselor phones and lines are driven through the service's real signed
+webhooks, with the Calls REST API on 127.0.0.1. See core.TwilioSim.
 
     with TwilioSim(account_sid=sid, auth_token=token) as sim:   # TWILIO_API_URL=sim.api_url
         sim.service_url = "http://127.0.0.1:8000"                # once the service listens
