@@ -39,7 +39,7 @@ def build_runtime(
     rules: Rules | None = None,
     script: Script | None = None,
     engine: Engine | None = None,
-    redis_client: redis.Redis | None = None,
+    redis_client: redis.Redis[bytes] | None = None,
     telephony: Telephony | None = None,
     jobs: JobQueue | None = None,
 ) -> Runtime:
@@ -95,7 +95,7 @@ def build_runtime(
     )
 
 
-def _stores(client: redis.Redis) -> dict[str, Any]:
+def _stores(client: redis.Redis[bytes]) -> dict[str, Any]:
     return {
         "calls": CallStore(client),
         "queue": LiveQueue(client),
@@ -106,7 +106,7 @@ def _stores(client: redis.Redis) -> dict[str, Any]:
     }
 
 
-def on_redis(runtime: Runtime, client: redis.Redis) -> Runtime:
+def on_redis(runtime: Runtime, client: redis.Redis[bytes]) -> Runtime:
     """The same process on another Redis client, its stores rebuilt on it (the tests use it
     for a process whose Redis does not answer)."""
     return dataclasses.replace(runtime, redis=client, **_stores(client))

@@ -56,7 +56,7 @@ class ThreadWorker(SimpleWorker):
 
 def run_worker(
     runtime: Runtime,
-    connection: redis.Redis,
+    connection: redis.Redis[bytes],
     *,
     stop: threading.Event,
     in_thread: bool = False,

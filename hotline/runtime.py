@@ -113,7 +113,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
-    redis: redis.Redis
+    redis: redis.Redis[bytes]
     book: RuleBook
     scripts: ScriptBook
     telephony: Telephony

@@ -21,7 +21,7 @@ class SignInThrottle:
     """Failed sign-ins per name and per address, each key living LOCK_SECONDS after its
     last failure. Names are hashed, so Redis holds no list of who tried to sign in."""
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis[bytes]) -> None:
         self.redis = client
 
     @staticmethod

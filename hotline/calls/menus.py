@@ -132,10 +132,10 @@ def respond(
         if not isinstance(step, Enqueue | OfferCallback | Transfer):
             light = LiveCall(call_id, call_sid, 0.0, state.script_version, "", ivr={})
             return Turn(light, step, state_token(runtime, call_id, state, carried.started_at))
-        call = _new_call(
+        joining = _new_call(
             runtime, script, call_sid, from_number, call_id=call_id, started=carried.started_at
         )
-        return _join(runtime, call, state, step)
+        return _join(runtime, joining, state, step)
     store = runtime.calls
     call = store.get(call_id) if call_id and CALL_ID.match(call_id) else None
     if call is None and call_sid:

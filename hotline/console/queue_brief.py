@@ -30,7 +30,7 @@ class Queued:
     callback: bool  # nobody on the line: a call back waiting for a counselor
 
 
-def queued(client: redis.Redis) -> list[Queued]:
+def queued(client: redis.Redis[bytes]) -> list[Queued]:
     """Every queued call, offered ones included (their caller still waits)."""
     rows = client.register_script(_QUEUED)(keys=[TIERS])
     return [

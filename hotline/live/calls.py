@@ -88,7 +88,7 @@ return false
 
 
 class CallStore:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis[bytes]) -> None:
         self.redis = client
         self._create = client.register_script(_CREATE)  # EVALSHA; loads itself if missing
         self._join = client.register_script(_JOIN)
@@ -168,8 +168,8 @@ class CallStore:
         )
 
     def _unkey(self, name: bytes, caller_key: str) -> bool:
-        def update(pipe: redis.client.Pipeline) -> bool:
-            raw = pipe.get(name)
+        def update(pipe: redis.client.Pipeline[bytes]) -> bool:
+            raw: bytes | None = pipe.get(name)  # type: ignore[assignment]  # watched: runs now
             try:
                 data = json.loads(raw) if raw else None
             except ValueError:
@@ -181,13 +181,16 @@ class CallStore:
             pipe.set(name, json.dumps(data, separators=(",", ":")), keepttl=True)
             return True
 
-        return bool(self.redis.transaction(update, name, value_from_callable=True))
+        done = self.redis.transaction(  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
+            update, name, value_from_callable=True
+        )
+        return bool(done)
 
     def save(self, call: LiveCall) -> None:
         self.redis.set(_CALL.format(call.call_id), call.to_json(), ex=CALL_TTL)
 
 
-def mark_live_since(client: redis.Redis) -> None:
+def mark_live_since(client: redis.Redis[bytes]) -> None:
     """Every process does this every ~2 s (with its look for published versions), so a
     Redis that restarted empty is marked within seconds, calls or no calls."""
     client.set(_SINCE, now(), nx=True)

@@ -143,7 +143,7 @@ class Missed:
 
 
 class Offers:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis[bytes]) -> None:
         self.redis = client
         self._claim = client.register_script(_CLAIM)
         self._accept = client.register_script(_ACCEPT)

@@ -12,7 +12,7 @@ _KEY = "hotline:{live}:phones"
 
 
 class Phones:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis[bytes]) -> None:
         self.redis = client
 
     def replace_all(self, phones: Mapping[str, str]) -> None:
@@ -20,7 +20,8 @@ class Phones:
         pipe = self.redis.pipeline(transaction=True)
         pipe.delete(_KEY)
         if phones:
-            pipe.hset(_KEY, mapping=dict(phones))
+            mapping: dict[str | bytes, str] = {name: phone for name, phone in phones.items()}
+            pipe.hset(_KEY, mapping=mapping)
         pipe.execute()
 
     def get(self, counselor_id: str) -> str | None:

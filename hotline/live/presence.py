@@ -107,7 +107,7 @@ class Paused:
 
 
 class Presence:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis[bytes]) -> None:
         self.redis = client
         self._upsert = client.register_script(_UPSERT)
         self._set_state = client.register_script(_SET_STATE)

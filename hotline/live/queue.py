@@ -134,7 +134,7 @@ class Removal:
 
 
 class LiveQueue:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis[bytes]) -> None:
         self.redis = client
         self._enqueue = client.register_script(_ENQUEUE)
         self._remove = client.register_script(_REMOVE)

@@ -8,7 +8,7 @@ from hotline.live.lua import WRAPUPS as _KEY
 
 
 class WrapUps:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis[bytes]) -> None:
         self.redis = client
 
     def start(self, counselor_id: str, until: float) -> None:

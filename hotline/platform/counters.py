@@ -20,14 +20,14 @@ NAMES = (
 )
 
 
-def count(client: redis.Redis, name: str, n: int = 1) -> None:
+def count(client: redis.Redis[bytes], name: str, n: int = 1) -> None:
     """Best effort: a lost count must never stop a call."""
     assert name in NAMES, name
     with contextlib.suppress(redis.RedisError, OSError):
         client.hincrby(_KEY, name, n)
 
 
-def counters(client: redis.Redis) -> dict[str, int]:
+def counters(client: redis.Redis[bytes]) -> dict[str, int]:
     raw = client.hgetall(_KEY)
     found = {k.decode(): int(v) for k, v in raw.items()}
     return {name: found.get(name, 0) for name in NAMES}

@@ -71,7 +71,7 @@ def _subject(args: tuple[str, ...]) -> dict[str, str]:
 class RQJobQueue:
     """Jobs in RQ's queue on the live Redis; made once per process, it opens no connection."""
 
-    def __init__(self, connection: redis.Redis) -> None:
+    def __init__(self, connection: redis.Redis[bytes]) -> None:
         self.queue = Queue(QUEUE_NAME, connection=connection)
 
     def enqueue(self, name: str, *args: str) -> bool:

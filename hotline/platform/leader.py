@@ -16,7 +16,7 @@ LEASE_SECONDS = 30
 class LeaderLock:
     """Whoever holds the lock runs the periodic jobs; a dead holder's lease simply runs out."""
 
-    def __init__(self, client: redis.Redis, *, lease: float = LEASE_SECONDS) -> None:
+    def __init__(self, client: redis.Redis[bytes], *, lease: float = LEASE_SECONDS) -> None:
         self._lock: Lock = client.lock(LOCK_KEY, timeout=lease, thread_local=False)
         self.lease = lease
 
@@ -38,11 +38,11 @@ class LeaderLock:
             self._lock.release()
 
 
-def beat(client: redis.Redis, now: float | None = None) -> None:
+def beat(client: redis.Redis[bytes], now: float | None = None) -> None:
     client.set(HEARTBEAT_KEY, repr(now if now is not None else time.time()), ex=LEASE_SECONDS * 4)
 
 
-def last_beat(client: redis.Redis) -> float | None:
+def last_beat(client: redis.Redis[bytes]) -> float | None:
     try:
         raw = client.get(HEARTBEAT_KEY)
     except (redis.RedisError, OSError):

@@ -8,19 +8,23 @@ worker and scheduler threads of `hotline run` see one another's state.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import redis
 
 from hotline.config import Settings
 
+if TYPE_CHECKING:
+    import fakeredis
+
 _fake_server_lock = threading.Lock()
-_fake_server: object | None = None
+_fake_server: fakeredis.FakeServer | None = None
 
 # Fail fast: a webhook must answer a caller even when Redis is gone.
 SOCKET_TIMEOUT = 2.0
 
 
-def connect(settings: Settings, *, blocking: bool = False) -> redis.Redis:
+def connect(settings: Settings, *, blocking: bool = False) -> redis.Redis[bytes]:
     """A client; `blocking` ones (RQ workers waiting on BLPOP) have no read timeout."""
     if settings.redis_url:
         return redis.Redis.from_url(
@@ -34,7 +38,7 @@ def connect(settings: Settings, *, blocking: bool = False) -> redis.Redis:
     return _fake_client()
 
 
-def _fake_client() -> redis.Redis:
+def _fake_client() -> redis.Redis[bytes]:
     # optional in production: only local mode uses the in-process stand-in
     import fakeredis
 
@@ -42,10 +46,10 @@ def _fake_client() -> redis.Redis:
     with _fake_server_lock:
         if _fake_server is None:
             _fake_server = fakeredis.FakeServer()
-        return fakeredis.FakeRedis(server=_fake_server)  # type: ignore[return-value]
+        return fakeredis.FakeRedis(server=_fake_server)
 
 
-def ping(client: redis.Redis) -> bool:
+def ping(client: redis.Redis[bytes]) -> bool:
     try:
         return bool(client.ping())
     except (redis.RedisError, OSError):

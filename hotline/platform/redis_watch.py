@@ -23,7 +23,7 @@ class RedisWatch:
     def answered(self) -> None:
         self._failed = False
 
-    def check(self, client: redis.Redis) -> None:
+    def check(self, client: redis.Redis[bytes]) -> None:
         """Raise the client's error if Redis failed lately and still does not answer."""
         if self._failed:
             client.ping()  # raises while Redis is still down

@@ -33,7 +33,10 @@ def check_database(settings: Settings, *, upgrade_local: bool = False) -> list[F
             at = current_revision(conn)
     except SQLAlchemyError as exc:
         return [
-            Finding("DATABASE_URL", f"cannot reach the database ({type(exc.orig or exc).__name__})")
+            Finding(
+                "DATABASE_URL",
+                f"cannot reach the database ({type(getattr(exc, 'orig', None) or exc).__name__})",
+            )
         ]
     finally:
         engine.dispose()

@@ -300,7 +300,8 @@ def whisper_for(runtime: Runtime, offer_id: str) -> Whisper | None:
     waiting = runtime.queue.get(pending.call_id) if pending else None
     if pending is None or waiting is None:
         return None
-    calls, languages = 1, ()
+    calls = 1
+    languages: tuple[str, ...] = ()
     try:
         languages = counselor_languages(runtime.sessions, pending.counselor_id)
         calls = _calls_this_week(runtime, pending.call_id)

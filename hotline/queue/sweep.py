@@ -48,7 +48,7 @@ class SweepReport:
 
 
 def sweep(
-    client: redis.Redis,
+    client: redis.Redis[bytes],
     *,
     now: float,
     call_exists: Callable[[str], bool],

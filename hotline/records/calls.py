@@ -63,13 +63,12 @@ def median_talk_since(sessions: sessionmaker[Session], since: float) -> float | 
     """The median talk time (seconds) of calls answered since `since` (epoch seconds)."""
     start = dt.datetime.fromtimestamp(since, dt.UTC)
     with sessions() as session:
-        talks = sorted(
-            session.scalars(
-                select(CallRecord.talk_seconds).where(
-                    CallRecord.started_at >= start, CallRecord.talk_seconds.is_not(None)
-                )
+        found = session.scalars(
+            select(CallRecord.talk_seconds).where(
+                CallRecord.started_at >= start, CallRecord.talk_seconds.is_not(None)
             )
         )
+        talks = sorted(t for t in found if t is not None)
     return float(talks[len(talks) // 2]) if talks else None
 
 
@@ -98,6 +97,7 @@ def past_arrivals(
     return [
         (_utc(started), language, topic, tier, None if talk is None else float(talk))
         for started, language, topic, tier, talk in rows
+        if language is not None and topic is not None and tier is not None  # as the query asks
     ]
 
 

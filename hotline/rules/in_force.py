@@ -42,7 +42,7 @@ class InForce:
         self,
         *,
         sessions: sessionmaker[Session],
-        client: redis.Redis,
+        client: redis.Redis[bytes],
         book: RuleBook,
         scripts: ScriptBook,
         files: dict[str, str],

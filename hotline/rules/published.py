@@ -30,7 +30,7 @@ return changed
 
 
 class PublishedSignal:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis[bytes]) -> None:
         self.redis = client
         self._raise = client.register_script(_RAISE)
 

@@ -66,13 +66,13 @@ def live_numbers(runtime: Runtime, now: float) -> LiveNumbers:
         tiers.append(TierNow(name, rank, len(mine), longest, target, languages))
     by_state = {state.value: 0 for state in CounselorState}
     by_language: dict[str, dict[str, int]] = {code: {} for code in rules.languages}
-    for c in runtime.presence.all():
-        by_state[c.state.value] += 1
-        if c.state is CounselorState.OFF_SHIFT:
+    for person in runtime.presence.all():
+        by_state[person.state.value] += 1
+        if person.state is CounselorState.OFF_SHIFT:
             continue
-        for code in c.languages:
+        for code in person.languages:
             states = by_language.setdefault(code, {})
-            states[c.state.value] = states.get(c.state.value, 0) + 1
+            states[person.state.value] = states.get(person.state.value, 0) + 1
     danger_tier = runtime.scripts.current.danger_tier
     return LiveNumbers(tuple(tiers), by_state, by_language, tuple(waiting), danger_tier)
 

@@ -124,10 +124,10 @@ def language_name(code: str | None) -> str:
     known = locale.languages.get(code)
     if rules is not None and code in rules.languages:
         name = rules.languages[code].name
-        translated = pgettext("language", name)
+        translated = str(pgettext("language", name))
         if translated != name or _readable(name, locale) or not known:
             return translated
-        return gettext("%(known)s (%(name)s)", known=known, name=name)  # Wu Chinese (上海话)
+        return str(gettext("%(known)s (%(name)s)", known=known, name=name))  # Wu Chinese (上海话)
     if code in LANGUAGES:
         return str(LANGUAGES[code])
     return str(known) if known else code
@@ -146,7 +146,7 @@ def topic_name(code: str | None) -> str:
         return DASH
     rules = _rules()
     if rules is not None and code in rules.specialties:
-        return pgettext("topic", rules.specialties[code])
+        return str(pgettext("topic", rules.specialties[code]))
     return str(TOPICS.get(code, code))
 
 

@@ -17,7 +17,7 @@ def said(message: str) -> str:
     if not isinstance(message, Text):
         return message
     args = {k: said(v) if isinstance(v, Text) else v for k, v in message.args.items()}
-    translated = gettext(message.template)
+    translated = str(gettext(message.template))
     try:
         return translated % args if args else translated
     except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder

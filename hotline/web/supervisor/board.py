@@ -47,17 +47,21 @@ class Board:
             return ""
         wait, target = minutes(danger.longest_wait), minutes(danger.answer_within)
         if danger.waiting == 1:
-            return _(
-                "A caller in danger has waited %(wait)s (answer within %(target)s).",
+            return str(
+                _(
+                    "A caller in danger has waited %(wait)s (answer within %(target)s).",
+                    wait=wait,
+                    target=target,
+                )
+            )
+        return str(
+            _(
+                "%(num)d callers in danger are waiting, the first for %(wait)s "
+                "(answer within %(target)s).",
+                num=danger.waiting,
                 wait=wait,
                 target=target,
             )
-        return _(
-            "%(num)d callers in danger are waiting, the first for %(wait)s "
-            "(answer within %(target)s).",
-            num=danger.waiting,
-            wait=wait,
-            target=target,
         )
 
     def late_note(self, tier: live_figures.TierNow) -> str:
@@ -162,7 +166,7 @@ def as_json(board: Board) -> dict[str, Any]:
 
 
 def _calls(runtime: Runtime, calls: list[LiveCall], now: float) -> list[dict[str, Any]]:
-    ids = {int(c.counselor_id) for c in calls if (c.counselor_id or "").isdigit()}
+    ids = {int(cid) for c in calls if (cid := c.counselor_id) and cid.isdigit()}
     names: dict[str, str] = {}
     if ids:
         with runtime.sessions() as session:

@@ -326,7 +326,7 @@ def rollback(kind: str, number: int) -> ResponseReturnValue:
             "info",
         )
     # The form carries the dry-run's choices (pages send no Referer: Referrer-Policy).
-    keep = {k: request.form[k] for k in DRY_RUN_CHOICES if request.form.get(k)}
+    keep: dict[str, Any] = {k: request.form[k] for k in DRY_RUN_CHOICES if request.form.get(k)}
     return redirect(url_for(target, **keep))
 
 

@@ -10,6 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from hotline.ivr import recordings as names
 from hotline.ivr.audio_format import MAX_BYTES, UPLOAD_LIMIT
 from hotline.problems import InvalidFile
 from hotline.rules import publishing, recordings, versions
@@ -25,10 +26,10 @@ def recordings_page() -> ResponseReturnValue:
     base = rt.in_force.audio_base
     rows = []
     for key, sha256 in sorted(audio.items()):
-        split = recordings.names.split_key(key)
+        split = names.split_key(key)
         if split is not None:
             language, name = split
-            url = base + recordings.names.url_path(language, name, sha256)
+            url = base + names.url_path(language, name, sha256)
             rows.append({"language": language, "name": name, "sha": sha256[:12], "url": url})
     script = rt.scripts.current
     lacking = [
