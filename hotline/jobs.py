@@ -103,7 +103,7 @@ def sweep_job() -> None:
         max_no_answer=runtime.rules.offer.max_no_answer,
     )
     for offer in (*report.released, *report.cancelled):
-        stop_ringing(runtime, offer.call_id)
+        stop_ringing(runtime, offer)
         back_in_line(runtime, offer.call_id)
 
 

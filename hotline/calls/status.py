@@ -37,6 +37,8 @@ def counselor_leg_status(
     pending = runtime.offers.get(offer_id)
     if pending is not None:  # the leg ended before the accept key: a miss
         missed(runtime, pending)
+    elif runtime.offers.taken_by_another(offer_id):
+        pass  # rung beside the counselor who took the call: already available again
     elif counselor_id:
         counselor_done(runtime, counselor_id)
         if call_id:
@@ -141,9 +143,11 @@ def overflowed_from_the_menus(runtime: Runtime, *, call_sid: str, from_number: s
 def call_ended(runtime: Runtime, call: LiveCall) -> None:
     """The caller hung up: leave the queue; a counselor being rung for them is freed."""
     removal = runtime.queue.remove_with_offer(call.call_id)
-    if removal.offer is not None and call.counselor_leg:
-        with contextlib.suppress(TelephonyError):  # else the ring times out by itself
-            runtime.telephony.hang_up(call.counselor_leg)
+    for offer in removal.offers:  # else each ring times out by itself
+        leg = offer.leg or (call.counselor_leg if offer.counselor_id == call.counselor_id else None)
+        if leg:
+            with contextlib.suppress(TelephonyError):
+                runtime.telephony.hang_up(leg)
 
 
 def _not_alone(runtime: Runtime, call_id: str, counselor_id: str) -> None:

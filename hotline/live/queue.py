@@ -37,14 +37,21 @@ redis.call('SADD', KEYS[4], ARGV[2])
 return 1
 """)
 
-# Gone for good: a pending offer is cancelled and its counselor goes back to AVAILABLE
-# keeping their idle_since (the caller left; the counselor keeps their turn), or back to
-# the wrap-up the offer paused. ARGV: call_id, now.
+# Gone for good: every pending offer (the lead and its companions) is cancelled and its
+# counselor goes back to AVAILABLE keeping their idle_since (the caller left; the
+# counselor keeps their turn), or back to the wrap-up the offer paused. ARGV: call_id, now.
 _REMOVE = script("""
 local call = redis.call('HGETALL', KEYS[1])
-local cancelled = false
+local cancelled = {}
+for _, id in ipairs(redis.call('SMEMBERS', companions_key(ARGV[1]))) do
+  local d = drop_offer(id, 'available', ARGV[2], true)
+  if d then cancelled[#cancelled + 1] = d end
+end
 local pending = redis.call('HGET', BY_CALL, ARGV[1])
-if pending then cancelled = drop_offer(pending, 'available', ARGV[2], true) end
+if pending then
+  local d = drop_offer(pending, 'available', ARGV[2], true)
+  if d then table.insert(cancelled, 1, d) end
+end
 if #call > 0 then
   local tier = redis.call('HGET', KEYS[1], 'tier')
   redis.call('ZREM', tier_key(tier), ARGV[1])
@@ -127,10 +134,16 @@ return out
 
 @dataclass(frozen=True)
 class Removal:
-    """What leaving the queue undid: the call, and the offer that was ringing for it."""
+    """What leaving the queue undid: the call, and the offers that were ringing for it (its
+    lead first, then any companions)."""
 
     call: WaitingCall | None
-    offer: LiveOffer | None
+    offers: tuple[LiveOffer, ...] = ()
+
+    @property
+    def offer(self) -> LiveOffer | None:
+        """The lead offer that was ringing, if any."""
+        return self.offers[0] if self.offers else None
 
 
 class LiveQueue:
@@ -172,7 +185,7 @@ class LiveQueue:
             keys=[call_key(call_id), BY_CALL, WRAPUPS], args=[call_id, repr(float(moment))]
         )
         call = _call_from(raw_call) if raw_call else None
-        return Removal(call=call, offer=offer_from(raw_offer) if raw_offer else None)
+        return Removal(call=call, offers=tuple(offer_from(o) for o in raw_offer or ()))
 
     def get(self, call_id: str) -> WaitingCall | None:
         raw = self.redis.hgetall(call_key(call_id))

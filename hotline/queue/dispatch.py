@@ -3,7 +3,9 @@
 Runs on every event that can change a match (a call queued, a counselor free, an
 offer declined) and on a short periodic tick for relaxation steps. Any number of
 dispatchers may run at once: the claim in Redis is what makes an offer real, so a
-counselor is never rung for two calls and a call never rings two counselors.
+counselor is never rung for two calls, and a call rings two counselors or more only
+when its tier rings them at once (`ring_at_once`: companion offers), in which case the
+first to accept takes it and the other phones stop.
 """
 
 from __future__ import annotations
@@ -109,6 +111,7 @@ def dispatch(runtime: Runtime, *, at: float | None = None) -> DispatchReport:
             ttl=ring_for + CLAIM_GRACE,
             pause_for=pause_for,
             paused_call=paused_call,
+            companion=offer.companion,
         )
         if claimed is None:  # someone else got there first: fine, the next pass re-plans
             report.refused += 1
@@ -118,7 +121,7 @@ def dispatch(runtime: Runtime, *, at: float | None = None) -> DispatchReport:
                 "wrap-up paused for a caller who cannot wait",
                 extra={"call_id": offer.call_id, "counselor": offer.counselor_id},
             )
-        if ring(runtime, claimed, ring_for):
+        if ring(runtime, claimed, ring_for, companion=offer.companion):
             report.offered.append((offer.call_id, offer.counselor_id))
     for call_id in decided.overflows:
         if overflow(runtime, call_id):
@@ -126,9 +129,10 @@ def dispatch(runtime: Runtime, *, at: float | None = None) -> DispatchReport:
     return report
 
 
-def ring(runtime: Runtime, offer: LiveOffer, ring_for: int) -> bool:
+def ring(runtime: Runtime, offer: LiveOffer, ring_for: int, *, companion: bool = False) -> bool:
     """Ring the counselor's phone for a claimed offer for `ring_for` seconds; on failure,
-    release it as a miss."""
+    release it as a miss. The live call names the lead offer's counselor and leg; every
+    offer keeps its own leg, so that the phones still ringing can be stopped."""
     phone = phone_of(runtime, offer.counselor_id)
     try:
         if phone is None:
@@ -151,13 +155,21 @@ def ring(runtime: Runtime, offer: LiveOffer, ring_for: int) -> bool:
         )
         missed(runtime, offer)
         return False
+    if not runtime.offers.set_leg(offer.offer_id, leg):
+        # Accepted elsewhere or released while Twilio placed the call: stop this ring.
+        with contextlib.suppress(TelephonyError):
+            runtime.telephony.hang_up(leg)
+        return False
     store = runtime.calls
     call = store.get(offer.call_id)
-    if call is not None:
+    if call is not None and not (companion and call.stage == "offered"):
         call.stage, call.counselor_id, call.counselor_leg = "offered", offer.counselor_id, leg
         store.save(call)
     count(runtime.redis, "offers")
-    log.info("offer made", extra={"call_id": offer.call_id, "counselor": offer.counselor_id})
+    log.info(
+        "offer made",
+        extra={"call_id": offer.call_id, "counselor": offer.counselor_id, "companion": companion},
+    )
     return True
 
 
@@ -191,27 +203,39 @@ def missed(runtime: Runtime, offer: LiveOffer) -> None:
     log.info("offer missed", extra={"call_id": offer.call_id, "counselor": offer.counselor_id})
 
 
-def stop_ringing(runtime: Runtime, call_id: str) -> None:
+def stop_ringing(runtime: Runtime, offer: LiveOffer) -> None:
     """Hang up a counselor's phone still ringing for an offer that is no longer live."""
-    call = runtime.calls.get(call_id)
-    if call is not None and call.counselor_leg and call.stage == "offered":
+    leg = offer.leg
+    if leg is None:  # rung before its leg was noted: the live call's is the lead's
+        call = runtime.calls.get(offer.call_id)
+        if call is not None and call.stage == "offered" and call.counselor_id == offer.counselor_id:
+            leg = call.counselor_leg
+    if leg:
         with contextlib.suppress(TelephonyError):
-            runtime.telephony.hang_up(call.counselor_leg)
+            runtime.telephony.hang_up(leg)
 
 
 def back_in_line(runtime: Runtime, call_id: str) -> None:
+    """An offer of the call was released: the live call waits again, or, when another of
+    its offers still rings (a companion became the lead), names that one."""
     store = runtime.calls
     call = store.get(call_id)
-    if call is not None and call.stage == "offered":
+    if call is None or call.stage != "offered":
+        return
+    lead = runtime.offers.for_call(call_id)
+    if lead is not None:
+        call.counselor_id, call.counselor_leg = lead.counselor_id, lead.leg
+    else:
         call.stage, call.counselor_id, call.counselor_leg = "queued", None, None
-        store.save(call)
+    store.save(call)
 
 
 @dataclass(frozen=True)
 class OfferAnswered:
-    """What the counselor's key did: "accepted" (with the call), "passed" or "gone"."""
+    """What the counselor's key did: "accepted" (with the call), "passed", "taken" (another
+    counselor rung at the same time accepted first) or "gone"."""
 
-    outcome: Literal["accepted", "passed", "gone"]
+    outcome: Literal["accepted", "passed", "taken", "gone"]
     call: LiveCall | None = None
 
 
@@ -220,26 +244,37 @@ def answer_offer(runtime: Runtime, offer_id: str, digits: str) -> OfferAnswered:
     passes the caller on (they keep their place, and the next counselor is sought)."""
     pending = runtime.offers.get(offer_id)
     if pending is None:
-        return OfferAnswered("gone")
+        return OfferAnswered("taken" if runtime.offers.taken_by_another(offer_id) else "gone")
     if digits != runtime.rules.offer.accept_key:
         missed(runtime, pending)
         runtime.jobs.enqueue("dispatch")
         return OfferAnswered("passed")
     call = accept(runtime, offer_id)
-    return OfferAnswered("accepted", call) if call is not None else OfferAnswered("gone")
+    if call is not None:
+        return OfferAnswered("accepted", call)
+    return OfferAnswered("taken" if runtime.offers.taken_by_another(offer_id) else "gone")
 
 
 def accept(runtime: Runtime, offer_id: str) -> LiveCall | None:
     """The counselor pressed the accept key: bridge them with the caller, if still there."""
-    accepted = runtime.offers.accept(offer_id, now=now())
-    if accepted is None:
+    taken = runtime.offers.take(offer_id, now=now())
+    if taken is None:
         return None
+    accepted = taken.offer
+    for other in taken.dropped:  # rung at the same time: their phones stop now
+        stop_ringing(runtime, other)
+        log.info(
+            "offer taken by another counselor",
+            extra={"call_id": other.call_id, "counselor": other.counselor_id},
+        )
     runtime.presence.clear_misses(accepted.counselor_id)
     store = runtime.calls
     call = store.get(accepted.call_id)
     if call is None:
         return None
     call.stage, call.counselor_id = "connected", accepted.counselor_id
+    if accepted.leg:
+        call.counselor_leg = accepted.leg
     if call.callback_id is None:
         call.connected_at = now()
     store.save(call)

@@ -18,16 +18,24 @@ from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
 from hotline.routing.snapshot import CounselorState
 
-# Calls marked offered whose offer is gone wait again (never happens while every step is
-# atomic; a lost write must not hold a caller out of every match until they overflow).
+# Calls marked offered whose lead offer is gone: a companion still ringing becomes the
+# lead, else the call waits again (never happens while every step is atomic; a lost write
+# must not hold a caller out of every match until they overflow).
 _UNSTICK_CALLS = script("""
 local n = 0
 local pairs_ = redis.call('HGETALL', KEYS[1])
 for i = 1, #pairs_, 2 do
   local call_id, offer_id = pairs_[i], pairs_[i + 1]
   if redis.call('EXISTS', offer_key(offer_id)) == 0 then
-    redis.call('HDEL', KEYS[1], call_id)
-    if redis.call('EXISTS', call_key(call_id)) == 1 then redis.call('SADD', WAITING, call_id) end
+    local next_lead = redis.call('SPOP', companions_key(call_id))
+    if next_lead then
+      redis.call('HSET', KEYS[1], call_id, next_lead)
+    else
+      redis.call('HDEL', KEYS[1], call_id)
+      if redis.call('EXISTS', call_key(call_id)) == 1 then
+        redis.call('SADD', WAITING, call_id)
+      end
+    end
     n = n + 1
   end
 end
@@ -79,8 +87,7 @@ def sweep(
             continue
         removal = queue.remove_with_offer(call_id)
         vanished += removal.call is not None
-        if removal.offer is not None:
-            cancelled.append(removal.offer)
+        cancelled.extend(removal.offers)
     stuck = sum(
         presence.unstick(c.counselor_id)
         for c in presence.all()

@@ -31,6 +31,9 @@ class Offer:
     counselor_id: str
     step: int  # 0-based relax step the call was at
     from_wrap_up: bool = False  # the counselor is in wrap-up: this call may pause it
+    # Rung beside the call's first offer (its tier's ring_at_once): whoever accepts first
+    # takes the call.
+    companion: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,28 @@ def plan(
             offers.append(Offer(call.call_id, chosen.counselor_id, standing.step_index, pausing))
         elif standing.next_due is not None:
             due.append(standing.next_due)
+    offers += _companions(offers, calls, free)
     return Plan(tuple(offers), tuple(overflows), min(due, default=None))
+
+
+def _companions(
+    offers: list[Offer],
+    calls: dict[str, tuple[Standing, WaitingCall, Rules]],
+    free: list[Counselor],
+) -> list[Offer]:
+    """More counselors to ring at once for a caller whose tier's ring_at_once asks for it,
+    from those still free once every waiting call has had its offer: nobody any other
+    waiting caller could have had now. Only available counselors, never one in wrap-up."""
+    out: list[Offer] = []
+    for first in offers:
+        standing, call, own = calls[first.call_id]
+        more = own.tier_for(call.tier).ring_at_once - 1
+        if more <= 0 or call.callback:
+            continue
+        for c in [c for c in free if may_take(c, call, standing)][:more]:
+            free.remove(c)
+            out.append(Offer(call.call_id, c.counselor_id, standing.step_index, companion=True))
+    return out
 
 
 def yields_wrap_up(call: WaitingCall, rules: Rules) -> bool:

@@ -64,6 +64,10 @@ class Tier:
     # Seconds a counselor's phone rings for this tier's call; None: the rules' offer one.
     # A short one for a caller in danger leaves time to ring the next counselor.
     ring_timeout: int | None = None
+    # Counselors rung at once for a caller of this tier on the line, when that many are
+    # free and may take them (Asterisk's ringall, for this tier only): the first to accept
+    # takes the call and the other phones stop. 1: one at a time.
+    ring_at_once: int = 1
 
 
 @dataclass(frozen=True)

@@ -148,12 +148,15 @@ def _tiers(r: FieldReader) -> dict[str, Tier]:
 def _tier(r: FieldReader, name: str) -> Tier | None:
     path: Path = ("tiers", name)
     before = len(r.problems)
-    r.mapping(path, ("priority", "answer_within", "max_wait", "relax"), ("ring_timeout",))
+    r.mapping(
+        path, ("priority", "answer_within", "max_wait", "relax"), ("ring_timeout", "ring_at_once")
+    )
     priority = r.integer((*path, "priority"), minimum=1)
     answer_within = r.integer((*path, "answer_within"), minimum=1)
     max_wait = r.integer((*path, "max_wait"), minimum=1)
     relax = _relax(r, (*path, "relax"), max_wait)
     ring_timeout = r.integer((*path, "ring_timeout"), minimum=5)
+    ring_at_once = r.integer((*path, "ring_at_once"), minimum=1, default=1)
     if ring_timeout is not None and max_wait is not None and ring_timeout > max_wait:
         r.report(
             (*path, "ring_timeout"),
@@ -167,7 +170,13 @@ def _tier(r: FieldReader, name: str) -> Tier | None:
     if len(r.problems) > before:
         return None
     return Tier(
-        name, _need(priority), _need(answer_within), _need(max_wait), _need(relax), ring_timeout
+        name,
+        _need(priority),
+        _need(answer_within),
+        _need(max_wait),
+        _need(relax),
+        ring_timeout,
+        _need(ring_at_once),
     )
 
 

@@ -169,6 +169,16 @@ def _connect_caller(runtime: Runtime, call: LiveCall, message: str = "transfer")
     return _twiml(twiml.conference(twiml.room(call.call_id), words))
 
 
+GONE = "This caller is no longer waiting. Thank you."
+TAKEN = "Another counselor has answered this caller. Thank you."
+
+
+def _offer_gone(runtime: Runtime, offer_id: str) -> str:
+    """Why an offer is no more, truly: a colleague rung at the same time took the call, or
+    the caller is no longer waiting."""
+    return TAKEN if runtime.offers.taken_by_another(offer_id) else GONE
+
+
 @bp.post("/offer")
 @twilio_signed
 def offer() -> Response:
@@ -177,7 +187,7 @@ def offer() -> Response:
     offer_id = request.args.get("offer", "")
     said = dispatch.whisper_for(runtime, offer_id)
     if said is None:
-        return _twiml(twiml.goodbye("This caller is no longer waiting. Thank you."))
+        return _twiml(twiml.goodbye(_offer_gone(runtime, offer_id)))
     action = url_for("voice.offer_answer", offer=offer_id)
     return _twiml(twiml.whisper(said.text, action, said.say_language))
 
@@ -192,9 +202,11 @@ def offer_answer() -> Response:
     )
     if answered.outcome == "passed":
         return _twiml(twiml.goodbye("The call has been passed on. Thank you."))
+    if answered.outcome == "taken":
+        return _twiml(twiml.goodbye(TAKEN))
     call = answered.call
     if call is None:
-        return _twiml(twiml.goodbye("This caller is no longer waiting. Thank you."))
+        return _twiml(twiml.goodbye(GONE))
     room = twiml.room(call.call_id)
     if call.callback_id is not None:
         notice = "Ringing the caller now. Please stay on the line."

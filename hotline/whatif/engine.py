@@ -105,7 +105,8 @@ class Simulation:
     ) -> None:
         self.rules, self.scenario, self.start, self.zones = rules, scenario, start, (timezone,)
         self.horizon = horizon
-        self.rng = random.Random(f"counselors:{seed}")
+        self.seed = seed
+        self.rung: dict[tuple[str, str], int] = {}  # (call, counselor) -> times rung
         self.desks = {s.counselor_id: Desk(s) for s in staff}
         self.outcomes = {c.call_id: Outcome(c) for c in callers}
         self.waiting: dict[str, WaitingCall] = {}
@@ -210,10 +211,10 @@ class Simulation:
         if outcome.result != "waiting":
             return
         caller = outcome.caller
-        ringing = next((d for d in self.desks.values() if d.call_id == caller.call_id), None)
-        if ringing is not None:  # hung up while a counselor was being rung: ring stops
-            self.release(now, ringing)
-        elif self.callback_offered(now, caller):
+        ringing = self.ringing(caller.call_id)
+        for desk in ringing:  # hung up while counselors were being rung: the rings stop
+            self.release(now, desk)
+        if not ringing and self.callback_offered(now, caller):
             outcome.result, outcome.left_at, outcome.callback = "callback", now, "waiting"
             self.waiting[caller.call_id] = WaitingCall(
                 caller.call_id, caller.tier, caller.at, caller.language, caller.topic,
@@ -222,6 +223,14 @@ class Simulation:
             return
         self.waiting.pop(caller.call_id, None)
         outcome.result, outcome.left_at = "abandoned", now
+
+    def ringing(self, call_id: str, but: Desk | None = None) -> list[Desk]:
+        """The desks being rung for a call (several when its tier rings them at once)."""
+        return [
+            d
+            for d in self.desks.values()
+            if d.call_id == call_id and d is not but and d.state is CounselorState.RINGING
+        ]
 
     def callback_offered(self, now: float, caller: Caller) -> bool:
         """As the hold loop does: after callback_offer_after, with the window open an hour
@@ -247,15 +256,20 @@ class Simulation:
             del self.waiting[call_id]
             outcome = self.outcomes[call_id]
             outcome.result, outcome.left_at = "overflowed", now
-        for offer in decided.offers:
-            self.offer(now, self.waiting.pop(offer.call_id), self.desks[offer.counselor_id])
+        ringing: dict[str, WaitingCall] = {}
+        for offer in decided.offers:  # leads first, then their companions (as plan gives)
+            if offer.companion:
+                self.offer(now, ringing[offer.call_id], self.desks[offer.counselor_id], True)
+            else:
+                ringing[offer.call_id] = self.waiting.pop(offer.call_id)
+                self.offer(now, ringing[offer.call_id], self.desks[offer.counselor_id])
         if decided.next_due is not None:
             at = max(decided.next_due, now + 1e-3)
             if at not in self.due:
                 self.due.add(at)
                 self.push(at, Kind.DUE, "")
 
-    def offer(self, now: float, call: WaitingCall, desk: Desk) -> None:
+    def offer(self, now: float, call: WaitingCall, desk: Desk, companion: bool = False) -> None:
         """Ring the counselor for the call's tier's ring timeout: they accept after a few
         seconds, or miss at the timeout (as does one who would have picked up later).
 
@@ -269,21 +283,37 @@ class Simulation:
         desk.move(CounselorState.RINGING, now, self.horizon)
         model, ring = self.scenario.counselors, self.rules.ring_timeout_for(call.tier)
         name = desk.staff.counselor_id
-        answers = self.rng.random() < model.answer_rate
-        after = self.rng.uniform(*model.answer_after)
+        luck = self.ring_luck(call.call_id, name)
+        answers = luck.random() < model.answer_rate
+        after = luck.uniform(*model.answer_after)
         if answers and after - model.whisper_and_key < ring:
             self.push(now + after, Kind.ANSWER, name, desk.token)
         else:
             self.push(now + ring, Kind.MISS, name, desk.token)
         outcome = self.outcomes[call.call_id]
-        outcome.offered_at = now
-        if not call.callback:
+        if not companion:
+            outcome.offered_at = now
+        if not call.callback and not companion:
             outcome.rings += 1
+
+    def ring_luck(self, call_id: str, counselor_id: str) -> random.Random:
+        """Whether and when a counselor answers the n-th ring for a call: drawn from the
+        seed, the call, the counselor and n alone (common random numbers), so the rules
+        and the pooled ideal, or two rules, meet the same answers for the same rings, and
+        one more ring somewhere does not reshuffle every other ring's luck."""
+        n = self.rung.get((call_id, counselor_id), 0) + 1
+        self.rung[(call_id, counselor_id)] = n
+        return random.Random(f"ring:{self.seed}:{call_id}:{counselor_id}:{n}")
 
     def answer(self, now: float, desk: Desk) -> None:
         call = desk.offered
         assert call is not None
         outcome, name = self.outcomes[call.call_id], desk.staff.counselor_id
+        for other in self.ringing(call.call_id, but=desk):  # rung at once: they stop,
+            idle = other.idle_since  # keeping their turn, as the live accept does
+            self.release(now, other)
+            if other.state is CounselorState.AVAILABLE:
+                other.idle_since = idle
         desk.misses = 0
         desk.move(CounselorState.ON_CALL, now, self.horizon)
         if not call.callback:
@@ -311,7 +341,8 @@ class Simulation:
         call = desk.offered
         assert call is not None
         desk.misses += 1
-        if self.outcomes[call.call_id].result in ("waiting", "callback"):
+        still = self.ringing(call.call_id, but=desk)  # a companion still rings for them
+        if self.outcomes[call.call_id].result in ("waiting", "callback") and not still:
             self.waiting[call.call_id] = call
         if desk.misses >= self.rules.offer.max_no_answer:
             desk.call_id, desk.offered = None, None

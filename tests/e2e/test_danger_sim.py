@@ -12,7 +12,7 @@ from hotline.devdouble.demo.tally import wait_seconds
 from hotline.devdouble.twilio import Caller, Phone, TwilioSim
 from hotline.devdouble.twilio.legs import Leg
 from hotline.routing.rules import load_rules
-from tests.e2e.test_dispatch_sim import ANA, ROSTER, _clean, _only, hotline_with_sim
+from tests.e2e.test_dispatch_sim import ANA, LI, ROSTER, _clean, _only, hotline_with_sim
 
 SHIPPED_WRAP_UP = {"  wrap_up: 1\n": "  wrap_up: 120\n"}  # the harness shortens it to 1 s
 MINUTES = re.compile(r"(\d+|a) minutes?")
@@ -77,3 +77,25 @@ def test_a_caller_in_danger_reaches_the_counselor_in_wrap_up_within_20_s(tmp_pat
 def _all_finished(sim: TwilioSim, number: str) -> bool:
     legs = [leg for leg in sim.calls if leg.to == number]
     return bool(legs) and all(leg.finished for leg in legs)
+
+
+def test_a_caller_in_danger_rings_two_counselors_at_once_and_the_one_who_answers_takes_it(
+    tmp_path: Path,
+) -> None:
+    """Ana and Li are free; Li's phone rings out. With the shipped ring_at_once: 2 both
+    phones ring at once, so the caller talks to Ana within the 10 s one ring of Li would
+    have cost, and Li's ring is not left to run out: it is stopped, or ends unanswered."""
+    on_call = "\n".join(line for line in ROSTER.splitlines() if "name: Zhang" not in line)
+    with hotline_with_sim(tmp_path, on_call) as sim:
+        rules = load_rules(tmp_path / "rules.yaml")
+        imminent = rules.tiers["imminent"]
+        assert imminent.ring_at_once == 2 and imminent.ring_timeout == 10
+        sim.add_phone(Phone(ANA, answer_after=2.0, hang_up_after=5))
+        sim.add_phone(Phone(LI, answer=False))
+        danger = sim.place_call(Caller("+14155550194", digits=["9"]))
+        sim.wait_for(lambda: danger.bridged_with == ANA, timeout=60)
+        reached = wait_seconds(danger)
+        assert reached is not None and reached < imminent.ring_timeout, reached
+        rung_li = [leg for leg in sim.calls if leg.to == LI]
+        assert len(rung_li) == 1, "Li was rung beside Ana, once"
+        sim.wait_for(lambda: _all_finished(sim, LI), timeout=30)

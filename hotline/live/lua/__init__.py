@@ -12,7 +12,7 @@ PREFIX = "hotline:{live}:"
 WAITING = PREFIX + "q:waiting"  # SET: queued calls not offered right now
 TIERS = PREFIX + "q:tiers"  # SET: every tier name a call was ever queued under
 COUNSELORS = PREFIX + "counselors"  # SET: every counselor id with a profile
-BY_CALL = PREFIX + "offers:by_call"  # HASH: call_id -> offer_id
+BY_CALL = PREFIX + "offers:by_call"  # HASH: call_id -> its lead offer_id
 BY_COUNSELOR = PREFIX + "offers:by_counselor"  # HASH: counselor_id -> offer_id
 EXPIRY = PREFIX + "offers:expiry"  # ZSET: offer_id scored by expires_at
 WRAPUPS = PREFIX + "wrapup"  # ZSET: counselor_id scored by when their wrap-up ends
@@ -38,8 +38,22 @@ def counselor_key(counselor_id: str) -> str:
 
 
 def offer_key(offer_id: str) -> str:
-    """HASH: call_id, counselor_id, created_at, expires_at."""
+    """HASH: call_id, counselor_id, created_at, expires_at; leg (the sid ringing them)."""
     return PREFIX + "offer:" + offer_id
+
+
+def companions_key(call_id: str) -> str:
+    """SET: offers rung beside the call's lead offer (its tier's ring_at_once). The first
+    of the call's offers to be accepted takes the call and the others are dropped; a lead
+    released while companions ring hands the lead to one of them, so the call waits again
+    only when none of its offers is left."""
+    return PREFIX + "offers:with:" + call_id
+
+
+def taken_key(offer_id: str) -> str:
+    """STRING, for a few minutes: this offer was dropped because another counselor took
+    the call, so the counselor who picks up late is told so, not that the caller left."""
+    return PREFIX + "offer_taken:" + offer_id
 
 
 # Shared by every script. Numbers travel as the strings Python wrote (repr of a float) and
@@ -55,6 +69,7 @@ local function call_key(id) return P .. 'q:call:' .. id end
 local function tier_key(t) return P .. 'q:tier:' .. t end
 local function counselor_key(id) return P .. 'counselor:' .. id end
 local function offer_key(id) return P .. 'offer:' .. id end
+local function companions_key(id) return P .. 'offers:with:' .. id end
 
 -- A wrap-up paused by an offer goes on: what was left of it, from `now`.
 local function resume_wrap_up(ck, counselor_id, now)
@@ -64,19 +79,28 @@ local function resume_wrap_up(ck, counselor_id, now)
   redis.call('ZADD', WRAPUPS, string.format('%.6f', tonumber(now) + left), counselor_id)
 end
 
--- Undo an offer: the call waits again (its score never changed) and a RINGING counselor
--- goes to `to_state` (nil: leave the state alone); to 'available' from a paused wrap-up
--- means back to that wrap-up. Returns the offer (see OFFER_FIELDS).
+-- Undo an offer: the call waits again (its score never changed) unless a companion offer
+-- still rings for it (it becomes the lead), and a RINGING counselor goes to `to_state`
+-- (nil: leave the state alone); to 'available' from a paused wrap-up means back to that
+-- wrap-up. Returns the offer (see OFFER_FIELDS).
 local function drop_offer(offer_id, to_state, now, keep_idle)
   local o = redis.call('HMGET', offer_key(offer_id),
-    'call_id', 'counselor_id', 'created_at', 'expires_at')
+    'call_id', 'counselor_id', 'created_at', 'expires_at', 'leg')
   if not o[1] then return false end
+  o[6] = o[5] or ''
   o[5] = offer_id
   redis.call('DEL', offer_key(offer_id))
   redis.call('ZREM', EXPIRY, offer_id)
   if redis.call('HGET', BY_CALL, o[1]) == offer_id then
-    redis.call('HDEL', BY_CALL, o[1])
-    if redis.call('EXISTS', call_key(o[1])) == 1 then redis.call('SADD', WAITING, o[1]) end
+    local next_lead = redis.call('SPOP', companions_key(o[1]))
+    if next_lead then
+      redis.call('HSET', BY_CALL, o[1], next_lead)
+    else
+      redis.call('HDEL', BY_CALL, o[1])
+      if redis.call('EXISTS', call_key(o[1])) == 1 then redis.call('SADD', WAITING, o[1]) end
+    end
+  else
+    redis.call('SREM', companions_key(o[1]), offer_id)
   end
   if redis.call('HGET', BY_COUNSELOR, o[2]) == offer_id then
     redis.call('HDEL', BY_COUNSELOR, o[2])
@@ -99,7 +123,7 @@ end
 
 
 # How a script returns an offer.
-OFFER_FIELDS = ("call_id", "counselor_id", "created_at", "expires_at", "offer_id")
+OFFER_FIELDS = ("call_id", "counselor_id", "created_at", "expires_at", "offer_id", "leg")
 
 
 def script(body: str) -> str:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hotline.routing.index import QueueIndex, best_call_for
-from hotline.routing.match import Counselor, CounselorState, Plan, WaitingCall, plan
+from hotline.routing.match import Counselor, CounselorState, Offer, Plan, WaitingCall, plan
 from hotline.routing.policy import GENERAL, RelaxStep
 from hotline.routing.relax import assess, may_take
 from hotline.routing.rules import load_rules
@@ -113,6 +113,11 @@ def make_plan(calls: list[WaitingCall], roster: list[Counselor]) -> Plan:
     return plan(NOW, calls, roster, RULES)
 
 
+def leads(result: Plan) -> list[Offer]:
+    """Each call's first offer (companions ring beside it: ring_at_once)."""
+    return [o for o in result.offers if not o.companion]
+
+
 @settings(max_examples=100)
 @given(rosters(), queues())
 def test_offers_are_one_to_one_to_available_eligible_counselors(
@@ -122,7 +127,7 @@ def test_offers_are_one_to_one_to_available_eligible_counselors(
     by_id = {c.counselor_id: c for c in roster}
     call_by_id = {c.call_id: c for c in calls}
     counselor_ids = [o.counselor_id for o in result.offers]
-    call_ids = [o.call_id for o in result.offers]
+    call_ids = [o.call_id for o in leads(result)]
     assert len(set(counselor_ids)) == len(counselor_ids)
     assert len(set(call_ids)) == len(call_ids)
     assert not set(call_ids) & set(result.overflows)
@@ -142,9 +147,9 @@ def test_no_call_is_passed_over(roster: list[Counselor], calls: list[WaitingCall
     result = make_plan(calls, roster)
     by_id = {c.counselor_id: c for c in roster}
     call_by_id = {c.call_id: c for c in calls}
-    served = {o.call_id: o.counselor_id for o in result.offers}
+    served = {o.call_id: o.counselor_id for o in leads(result)}
     unserved = [k for k in calls if k.call_id not in served and k.call_id not in result.overflows]
-    given_away = set(served.values())
+    given_away = {o.counselor_id for o in result.offers}
     for waiting in unserved:
         for call_id, counselor_id in served.items():
             if queue_order(waiting) < queue_order(call_by_id[call_id]):
@@ -152,6 +157,39 @@ def test_no_call_is_passed_over(roster: list[Counselor], calls: list[WaitingCall
         for c in roster:
             if c.state is AVAILABLE and c.counselor_id not in given_away:
                 assert not reference_eligible(NOW, waiting, c, roster)
+        for extra in result.offers:
+            if extra.companion:  # rung beside a lead: nobody a waiting caller could have had
+                assert not reference_eligible(NOW, waiting, by_id[extra.counselor_id], roster)
+
+
+@settings(max_examples=100)
+@given(rosters(), queues())
+def test_companions_ring_only_beside_a_lead_for_a_tier_that_rings_at_once(
+    roster: list[Counselor], calls: list[WaitingCall]
+) -> None:
+    """A caller in danger rings as many free counselors at once as the tier says, each
+    one who may take them; a callback or another tier rings one."""
+    result = make_plan(calls, roster)
+    by_id = {c.counselor_id: c for c in roster}
+    call_by_id = {c.call_id: c for c in calls}
+    offered = {o.counselor_id for o in result.offers}
+    for lead in leads(result):
+        call = call_by_id[lead.call_id]
+        at_once = 1 if call.callback else RULES.tier_for(call.tier).ring_at_once
+        rung = [o for o in result.offers if o.call_id == lead.call_id]
+        assert len(rung) <= at_once
+        for extra in rung[1:]:
+            assert extra.companion and by_id[extra.counselor_id].state is AVAILABLE
+            assert reference_eligible(NOW, call, by_id[extra.counselor_id], roster)
+        left = [
+            c
+            for c in roster
+            if c.state is AVAILABLE
+            and c.counselor_id not in offered
+            and reference_eligible(NOW, call, c, roster)
+        ]
+        if left:
+            assert len(rung) == at_once, "a free counselor who may take them left unrung"
 
 
 @settings(max_examples=100)
@@ -162,9 +200,9 @@ def test_the_longest_idle_eligible_counselor_is_chosen(
     result = make_plan(calls, roster)
     by_id = {c.counselor_id: c for c in roster}
     call_by_id = {c.call_id: c for c in calls}
-    position = {o.call_id: i for i, o in enumerate(result.offers)}
-    taken_by = {o.counselor_id: o.call_id for o in result.offers}
-    for offer in result.offers:
+    position = {o.call_id: i for i, o in enumerate(leads(result))}
+    taken_by = {o.counselor_id: o.call_id for o in leads(result)}
+    for offer in leads(result):
         chosen = by_id[offer.counselor_id]
         for other in roster:
             idler = (other.idle_since, other.counselor_id) < (
@@ -204,7 +242,7 @@ def test_plan_and_queue_index_pick_the_same_call(
     chosen = data.draw(st.sampled_from(free))
     # Everyone else who could be offered is busy now: same people on call, one who may be.
     solo = [c if c is chosen or c.state not in offerable else _ringing(c) for c in roster]
-    offers = make_plan(calls, solo).offers
+    offers = leads(make_plan(calls, solo))
     decoys = [
         WaitingCall(f"decoy{i}", k.tier, k.entered_at - 1, "en", "general")
         for i, k in enumerate(calls)

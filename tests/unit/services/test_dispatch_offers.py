@@ -9,7 +9,7 @@ from hotline.live.calls import CallStore
 from hotline.live.offers import ACCEPT_GRACE, Offers
 from hotline.live.presence import Presence
 from hotline.live.queue import LiveQueue
-from hotline.queue.dispatch import CLAIM_GRACE, dispatch, missed, whisper_for
+from hotline.queue.dispatch import CLAIM_GRACE, answer_offer, dispatch, missed, whisper_for
 from hotline.queue.sweep import sweep
 from hotline.routing.snapshot import CounselorState
 from tests.support.memory import Memory
@@ -119,10 +119,11 @@ def test_the_counselor_is_rung_for_as_long_as_the_callers_tier_says(
     runtime = memory.runtime
     ring_for = runtime.rules.ring_timeout_for(tier)
     assert (ring_for < 20) == (tier == "imminent"), "the shipped rules ring short for danger"
+    at_once = runtime.rules.tier_for(tier).ring_at_once
     call = call_in(runtime, "+14155550331", *keys)
     memory.jobs.drain()
-    assert rung(memory.phone) == ["Ana"]
-    assert memory.phone.calls[-1]["timeout"] == ring_for, "Twilio stops ringing then"
+    assert rung(memory.phone)[0] == "Ana" and len(rung(memory.phone)) == at_once
+    assert all(c["timeout"] == ring_for for c in memory.phone.calls), "Twilio stops then"
     offer = Offers(runtime.redis).for_call(call.call_id)
     assert offer is not None and offer.expires_at == offer.created_at + ring_for + CLAIM_GRACE
     gone = offer.expires_at + ACCEPT_GRACE
@@ -131,5 +132,57 @@ def test_the_counselor_is_rung_for_as_long_as_the_callers_tier_says(
         return sweep(runtime.redis, now=at, call_exists=lambda _: True).expired_offers
 
     assert swept(gone - 0.5) == 0, "an accept may still come"
-    assert swept(gone) == 1, "the offer is released and the caller waits for the next"
+    assert swept(gone) == at_once, "the offers are released and the caller waits for the next"
     assert LiveQueue(runtime.redis).get(call.call_id) is not None
+
+
+def test_a_caller_in_danger_rings_two_counselors_and_the_first_key_takes_the_call(
+    memory: Memory, on_call: dict[str, str]
+) -> None:
+    """The shipped rules ring two at once for a caller in danger: whoever presses the key
+    first is put through; the other phone stops, that counselor is free again at once and
+    is told a colleague answered, not that the caller left."""
+    runtime = memory.runtime
+    assert runtime.rules.tier_for("imminent").ring_at_once == 2
+    call = call_in(runtime, "+14155550341", *DANGER)
+    memory.jobs.drain()
+    first, second = rung(memory.phone)
+    assert first != second
+    lead, companion = offer_in(memory.phone, 0), offer_in(memory.phone, 1)
+    answered = answer_offer(runtime, companion, runtime.rules.offer.accept_key)
+    assert answered.outcome == "accepted" and answered.call is not None
+    assert answered.call.counselor_id == on_call[second]
+    assert memory.phone.hang_ups == [memory.phone.calls[0]["sid"]], "the other phone stops"
+    assert state_of(runtime, on_call[first]) == CounselorState.AVAILABLE
+    assert state_of(runtime, on_call[second]) == CounselorState.ON_CALL
+    late = answer_offer(runtime, lead, runtime.rules.offer.accept_key)
+    assert late.outcome == "taken", "a colleague answered: the caller did not leave"
+    counselor_leg_status(
+        runtime,
+        offer_id=lead,
+        counselor_id=on_call[first],
+        status="completed",
+        call_id=call.call_id,
+    )
+    assert state_of(runtime, on_call[first]) == CounselorState.AVAILABLE, "no wrap-up"
+    connected = CallStore(runtime.redis).get(call.call_id)
+    assert connected is not None and connected.stage == "connected"
+    assert connected.counselor_leg == memory.phone.calls[1]["sid"]
+
+
+def test_a_ring_that_goes_unanswered_leaves_the_caller_with_the_other_still_ringing(
+    memory: Memory, on_call: dict[str, str]
+) -> None:
+    runtime = memory.runtime
+    call = call_in(runtime, "+14155550342", *DANGER)
+    memory.jobs.drain()
+    _, second = rung(memory.phone)
+    lead = Offers(runtime.redis).get(offer_in(memory.phone, 0))
+    assert lead is not None
+    missed(runtime, lead)
+    memory.jobs.drain()
+    assert rung(memory.phone)[2:] == [], "still ringing the other: nobody else is rung"
+    assert LiveQueue(runtime.redis).waiting() == []
+    ringing = CallStore(runtime.redis).get(call.call_id)
+    assert ringing is not None and ringing.stage == "offered"
+    assert ringing.counselor_id == on_call[second]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+import yaml
+
 from hotline.routing.policy import Rules
+from hotline.routing.rules import parse_rules
 from hotline.whatif import simulate
 from hotline.whatif.losses import (
     CAUSES,
@@ -15,7 +18,7 @@ from hotline.whatif.losses import (
     losses,
 )
 from hotline.whatif.report import Report
-from tests.unit.whatif.whatif_support import FOREVER, flat, roster, rules
+from tests.unit.whatif.whatif_support import FOREVER, flat, roster, rules, rules_text
 
 ANYONE = [{"require": [], "after": 0}]
 IMPATIENT = {"imminent": 120.0, "urgent": 120.0, "standard": 120.0}
@@ -50,7 +53,9 @@ def test_one_counselor_for_a_busy_line_loses_its_callers_waiting_not_ringing() -
 def test_counselors_to_spare_who_miss_rings_lose_callers_in_the_ringing() -> None:
     """Eight counselors for a quiet line, half the rings unanswered: nobody waits for a
     counselor; the late are answered after an unanswered ring, or hung up once rung."""
-    known = rules(relax=ANYONE)
+    doc = yaml.safe_load(rules_text(relax=ANYONE))
+    doc["tiers"]["imminent"]["ring_at_once"] = 1  # one phone at a time: misses cost time
+    known = parse_rules(yaml.safe_dump(doc))
     staff = roster(*[("en", "")] * 8, rules_=known)
     report = simulate(known, staff, days=3, seed=5,
                       scenario=flat(2.0, answer_rate=0.5, patience=IMPATIENT),

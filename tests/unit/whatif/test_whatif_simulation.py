@@ -182,6 +182,7 @@ def test_a_short_ring_for_danger_lets_a_missed_ring_pass_to_the_next_counselor_i
     miss; the tier's own 10 s (every pickup comes within it) leaves time for the next."""
     long_ring = yaml.safe_load(rules_text(relax=ANYONE, max_wait=FOREVER))
     long_ring["tiers"]["imminent"].pop("ring_timeout", None)
+    long_ring["tiers"]["imminent"]["ring_at_once"] = 1  # one phone at a time, here
     long_ring["offer"]["ring_timeout"] = 20
     short_ring = copy.deepcopy(long_ring)
     short_ring["tiers"]["imminent"]["ring_timeout"] = 10
