@@ -52,28 +52,23 @@ if ARGV[8] == '1' then
   if redis.call('HGET', KEYS[1], 'callback') == '1' then return 0 end
   if state ~= 'available' then return 0 end
   redis.call('SADD', companions_key(ARGV[1]), ARGV[3])
-  redis.call('HSET', BY_COUNSELOR, ARGV[2], ARGV[3])
-  redis.call('HSET', KEYS[2], 'state', 'ringing')
-  redis.call('HSET', KEYS[3], 'call_id', ARGV[1], 'counselor_id', ARGV[2],
-    'created_at', ARGV[4], 'expires_at', ARGV[5])
-  redis.call('ZADD', EXPIRY, ARGV[5], ARGV[3])
-  return 1
+else
+  if redis.call('SISMEMBER', WAITING, ARGV[1]) == 0 then return 0 end
+  if redis.call('HEXISTS', BY_CALL, ARGV[1]) == 1 then return 0 end
+  if state == 'wrap_up' then
+    if ARGV[6] == '' or redis.call('HGET', KEYS[1], 'tier') ~= ARGV[6] then return 0 end
+    if redis.call('HGET', KEYS[1], 'callback') == '1' then return 0 end
+    local ends = tonumber(redis.call('ZSCORE', KEYS[4], ARGV[2]) or ARGV[4])
+    local left = math.max(0, ends - tonumber(ARGV[4]))
+    redis.call('ZREM', KEYS[4], ARGV[2])
+    redis.call('HSET', KEYS[2], 'paused_left', string.format('%.6f', left),
+      'paused_call', ARGV[7], 'paused_for', ARGV[6])
+  elseif state ~= 'available' then
+    return 0
+  end
+  redis.call('SREM', WAITING, ARGV[1])
+  redis.call('HSET', BY_CALL, ARGV[1], ARGV[3])
 end
-if redis.call('SISMEMBER', WAITING, ARGV[1]) == 0 then return 0 end
-if redis.call('HEXISTS', BY_CALL, ARGV[1]) == 1 then return 0 end
-if state == 'wrap_up' then
-  if ARGV[6] == '' or redis.call('HGET', KEYS[1], 'tier') ~= ARGV[6] then return 0 end
-  if redis.call('HGET', KEYS[1], 'callback') == '1' then return 0 end
-  local ends = tonumber(redis.call('ZSCORE', KEYS[4], ARGV[2]) or ARGV[4])
-  local left = math.max(0, ends - tonumber(ARGV[4]))
-  redis.call('ZREM', KEYS[4], ARGV[2])
-  redis.call('HSET', KEYS[2], 'paused_left', string.format('%.6f', left),
-    'paused_call', ARGV[7], 'paused_for', ARGV[6])
-elseif state ~= 'available' then
-  return 0
-end
-redis.call('SREM', WAITING, ARGV[1])
-redis.call('HSET', BY_CALL, ARGV[1], ARGV[3])
 redis.call('HSET', BY_COUNSELOR, ARGV[2], ARGV[3])
 redis.call('HSET', KEYS[2], 'state', 'ringing')
 redis.call('HSET', KEYS[3], 'call_id', ARGV[1], 'counselor_id', ARGV[2],
