@@ -37,3 +37,6 @@ def configure(level: str = "INFO") -> None:
     # A line per periodic run or job is noise at 3 a.m.; their failures still show.
     for chatty in ("apscheduler", "rq.worker", "rq.queue", "alembic"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
+    # Twilio's REST client logs every request at INFO, a list's query string included
+    # (`calls.list(to=...)` names a phone number): its errors reach us as exceptions.
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
