@@ -69,6 +69,10 @@ def run_all(settings: Settings, runtime: Runtime, *, host: str, port: int) -> No
         raise KeyboardInterrupt  # SIGTERM (how platforms stop a process) stops it as Ctrl-C does
 
     signal.signal(signal.SIGTERM, _terminate)
+    # Python leaves SIGINT ignored when it started ignored, as it is for a process a shell
+    # without job control starts in the background (`nohup hotline run &`, a CI script):
+    # an interrupt must still stop the hotline cleanly, not leave it to be killed.
+    signal.signal(signal.SIGINT, _terminate)
     log.info(
         "hotline running",
         extra={"url": f"http://{host}:{server.port}", "public_url": settings.public_url},

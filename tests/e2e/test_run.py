@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from tests.support.processes import hotline_run
+from tests.support.processes import free_port, hotline_env, hotline_run, wait_healthy
 from tests.support.signing import sign
 from tests.support.twiml import flat, parse
 
@@ -49,12 +52,6 @@ def test_hotline_run_answers_a_signed_call(tmp_path: Path) -> None:
 
 
 def test_hotline_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
-    import signal
-    import subprocess
-    import sys
-
-    from tests.support.processes import free_port, hotline_env, wait_healthy
-
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "hotline.cli", "run", "--port", str(port)],
@@ -64,4 +61,20 @@ def test_hotline_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     )
     wait_healthy(f"http://127.0.0.1:{port}", proc)
     proc.send_signal(signal.SIGTERM)
+    assert proc.wait(15) == 0
+
+
+def test_hotline_run_started_in_the_background_stops_cleanly_on_sigint(tmp_path: Path) -> None:
+    """A shell without job control starts `hotline run &` with SIGINT ignored, and Python
+    keeps it ignored: the hotline still stops cleanly on an interrupt."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hotline.cli", "run", "--port", str(port)],
+        env=hotline_env(tmp_path, TWILIO_AUTH_TOKEN=TOKEN),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    wait_healthy(f"http://127.0.0.1:{port}", proc)
+    proc.send_signal(signal.SIGINT)
     assert proc.wait(15) == 0
