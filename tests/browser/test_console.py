@@ -15,6 +15,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from hotline.devdouble.twilio import Caller, Phone
 from tests.browser.support import ANA, LI, ZHANG, Server, sign_in
+from tests.support.processes import ROOT
 
 Shot = Callable[[Page, str], Path]
 CALLER, OTHER, THIRD = "+14155550177", "+14155550178", "+14155550179"
@@ -176,6 +177,29 @@ def test_one_console_across_two_calls_files_each_wrap_up_on_its_own_call(
     assert rows == {first: "moderate", second: "low"}
 
 
+def test_a_button_keeps_the_keyboard_focus_while_the_console_refreshes(
+    server: Server, page: Page
+) -> None:
+    sign_in(page, server, "ana")
+    expect(page.locator("#state-label")).to_have_text("Available", timeout=30_000)
+    page.focus("#go-away")  # a counselor tabs to "Take a break"
+    for _ in range(3):  # three refreshes of an unchanged console
+        with page.expect_response("**/console/state.json"):
+            pass
+    assert page.evaluate("document.activeElement.id") == "go-away"
+    page.keyboard.press("Enter")
+    expect(page.locator("#state-label")).to_have_text("Away")
+
+
+# Li's and Zhang's phones ring out in the next test: with the repo's max_no_answer (2), both
+# are set away after the caller in danger rings them twice at once, and every caller is then
+# dialled through to the backup line, whether or not the console saw them wait.
+REPO_RULES = (ROOT / "routing_rules.yaml").read_text()
+assert "max_no_answer: 2\n" in REPO_RULES
+KEEPS_RINGING = REPO_RULES.replace("max_no_answer: 2\n", "max_no_answer: 50\n")
+
+
+@pytest.mark.parametrize("rules", [KEEPS_RINGING])
 def test_the_queue_comes_and_goes_on_an_open_console(server: Server, page: Page) -> None:
     sign_in(page, server, "ana")
     state = page.locator("#state-label")

@@ -22,6 +22,16 @@
   let busy = root.dataset.busy === "1";
   let left = null;
 
+  /* Every render signs its form's CSRF token afresh (the signature holds the time), so two
+     renders of an unchanged panel differ in that value alone: it must not redraw the panel,
+     or every 2 seconds a counselor's keyboard focus is lost and a click landing as the
+     buttons are replaced goes nowhere. The token already in the page stays valid all session. */
+  const TOKEN = /(name="csrf_token" value=")[^"]*"/g;
+  function same(a, b) {
+    return a === b || (typeof a === "string" && typeof b === "string"
+      && a.replace(TOKEN, "$1\"") === b.replace(TOKEN, "$1\""));
+  }
+
   function forms() { return Array.from(list.querySelectorAll(":scope > details[data-call]")); }
 
   function timerOf() { return list.querySelector("details[data-current] .wrapup-timer"); }
@@ -125,7 +135,7 @@
     if (!response.ok) { return; }
     const desk = await response.json();
     for (const key in panels) {
-      if (desk[key] !== shown[key]) { panels[key].innerHTML = desk[key]; shown[key] = desk[key]; }
+      if (!same(desk[key], shown[key])) { panels[key].innerHTML = desk[key]; shown[key] = desk[key]; }
     }
     placeReminder();
     bringIn.hidden = !desk.on_call;
