@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from hotline.routing.policy import Rules
-from hotline.routing.relax import Standing, assess, may_take
+from hotline.routing.relax import Standing, assess, closeness, may_take
 from hotline.routing.snapshot import (
     Counselor,
     CounselorState,
@@ -58,13 +58,12 @@ def plan(
     `rules_version`), so publishing new rules never changes the deal a waiting caller
     already has.
 
-    Calls are served in strict order (tier, entered_at), each by the longest-idle eligible
-    available counselor left, so an urgent caller is never passed over. A caller on the
-    line whose tier the rules' `offer.wrap_up_yields_to` names, and whom no available
-    counselor may take, goes to an eligible counselor in wrap-up (the one whose wrap-up
-    ends soonest): a person in danger is not kept waiting behind paperwork. No other call
-    ever takes a counselor out of wrap-up. Cost is O(calls x counselors): for a big queue
-    use `index.best_call_for` per free counselor.
+    Calls are served in strict order (tier, entered_at), so an urgent caller is never passed
+    over, each by the free eligible counselor who fits it closest (`_closest`), then the
+    longest idle. A caller on the line whose tier `offer.wrap_up_yields_to` names, and whom
+    no available counselor may take, goes to an eligible counselor in wrap-up (the one whose
+    wrap-up ends soonest): a person in danger does not wait behind paperwork. No other call
+    takes a counselor out of wrap-up. Cost is O(calls x counselors).
     """
     roster = list(counselors)
     on_call = on_call_summary(roster)
@@ -89,7 +88,7 @@ def plan(
         if standing.overflow:
             overflows.append(call.call_id)
             continue
-        chosen = next((c for c in free if may_take(c, call, standing)), None)
+        chosen = _closest([c for c in free if may_take(c, call, standing)], call, own, standing)
         if chosen is not None:
             free.remove(chosen)
         elif yields_wrap_up(call, own):
@@ -103,6 +102,15 @@ def plan(
             due.append(standing.next_due)
     offers += _companions(offers, calls, free)
     return Plan(tuple(offers), tuple(overflows), min(due, default=None))
+
+
+def _closest(
+    eligible: list[Counselor], call: WaitingCall, rules: Rules, standing: Standing
+) -> Counselor | None:
+    """The eligible counselor who fits the call closest (its preferred counselor first, then
+    the earliest relax step they meet: a relaxed call still gets its language when a
+    speaker is free); among equals, the longest idle (`eligible` is in idle order)."""
+    return min(eligible, key=lambda c: closeness(c, call, rules, standing), default=None)
 
 
 def _companions(
@@ -119,7 +127,9 @@ def _companions(
         more = own.tier_for(call.tier).ring_at_once - 1
         if more <= 0 or call.callback:
             continue
-        for c in [c for c in free if may_take(c, call, standing)][:more]:
+        eligible = [c for c in free if may_take(c, call, standing)]
+        eligible.sort(key=lambda c: closeness(c, call, own, standing))  # stable: idle order
+        for c in eligible[:more]:
             free.remove(c)
             out.append(Offer(call.call_id, c.counselor_id, standing.step_index, companion=True))
     return out

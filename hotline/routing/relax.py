@@ -91,3 +91,22 @@ def may_take(counselor: Counselor, call: WaitingCall, standing: Standing) -> boo
     if standing.speaks is not None and standing.speaks.isdisjoint(counselor.languages):
         return False
     return not step.specialty or counselor.knows(call.topic)
+
+
+def closeness(counselor: Counselor, call: WaitingCall, rules: Rules, standing: Standing) -> int:
+    """How closely an eligible counselor fits the call: the first relax step of its tier whose
+    requirements they meet (0: language and specialty, as the tier asks first), -1 for the
+    call's preferred counselor. Once a call has relaxed, whoever fits closest among the free
+    takes it: a caller who waited long enough for anyone still gets a counselor who speaks
+    their language when one is free now."""
+    if call.preferred_counselor == counselor.counselor_id:
+        return -1
+    steps = rules.tier_for(call.tier).relax
+    fallbacks = rules.fallbacks(call.language)
+    for index, step in enumerate(steps[: standing.step_index]):
+        speaks = _speaks(step, call.language, fallbacks)
+        if speaks is not None and speaks.isdisjoint(counselor.languages):
+            continue
+        if not step.specialty or counselor.knows(call.topic):
+            return index
+    return standing.step_index

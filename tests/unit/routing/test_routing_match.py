@@ -134,6 +134,21 @@ def test_longest_idle_counselor_gets_the_call() -> None:
     assert offers_at(T0, [call("c1")], roster) == {("c1", "longest")}
 
 
+def test_a_call_that_waited_for_anyone_still_gets_the_closest_fit_free_now() -> None:
+    # 150 s in: the urgent Mandarin suicide call may go to anyone. The three are free now;
+    # the one idle longest speaks no Mandarin, so the Mandarin speaker takes it, and a
+    # Mandarin suicide specialist before them; among equals, the longest idle.
+    stranger = counselor("english", "en", idle_since=T0 - 900)
+    speaker = counselor("mandarin", "zh", idle_since=T0 - 60)
+    specialist = counselor("mandarin-suicide", "zh", "suicide", idle_since=T0 - 5)
+    other = counselor("mandarin-2", "zh", idle_since=T0 - 300)
+    waited = call("c1", waited=150, language="zh", topic="suicide")
+    assert offers_at(T0, [waited], [stranger, speaker]) == {("c1", "mandarin")}
+    assert offers_at(T0, [waited], [stranger, speaker, specialist]) == {("c1", "mandarin-suicide")}
+    assert offers_at(T0, [waited], [stranger, speaker, other]) == {("c1", "mandarin-2")}
+    assert offers_at(T0, [waited], [stranger]) == {("c1", "english")}  # anyone, as relaxed
+
+
 def test_busy_away_and_off_shift_counselors_are_never_offered() -> None:
     roster = [
         counselor(state.value, state=state)

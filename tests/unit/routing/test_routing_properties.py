@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from hotline.routing.index import QueueIndex, best_call_for
@@ -192,9 +192,25 @@ def test_companions_ring_only_beside_a_lead_for_a_tier_that_rings_at_once(
             assert len(rung) == at_once, "a free counselor who may take them left unrung"
 
 
+def reference_fit(call: WaitingCall, c: Counselor) -> int:
+    """How closely an eligible counselor fits: -1 for the preferred counselor, else the
+    first relax step of the call's tier whose requirements they meet."""
+    if call.preferred_counselor == c.counselor_id:
+        return -1
+    steps = RULES.tiers[call.tier].relax
+    return next(i for i, step in enumerate(steps) if fits(c, call, step))
+
+
 @settings(max_examples=100)
 @given(rosters(), queues())
-def test_the_longest_idle_eligible_counselor_is_chosen(
+@example(  # relaxed to anyone: the Mandarin speaker, not the English one idle longer
+    [
+        Counselor("c0", frozenset({"en"}), frozenset(), AVAILABLE, NOW - 500),
+        Counselor("c1", frozenset({"zh"}), frozenset(), AVAILABLE, NOW - 10),
+    ],
+    [WaitingCall("k0", "standard", NOW - 180, "zh", GENERAL)],
+)
+def test_the_closest_fit_then_the_longest_idle_eligible_counselor_is_chosen(
     roster: list[Counselor], calls: list[WaitingCall]
 ) -> None:
     result = make_plan(calls, roster)
@@ -203,17 +219,17 @@ def test_the_longest_idle_eligible_counselor_is_chosen(
     position = {o.call_id: i for i, o in enumerate(leads(result))}
     taken_by = {o.counselor_id: o.call_id for o in leads(result)}
     for offer in leads(result):
+        call = call_by_id[offer.call_id]
         chosen = by_id[offer.counselor_id]
+
+        def rank(c: Counselor, call: WaitingCall = call) -> tuple[int, float, str]:
+            return (reference_fit(call, c), c.idle_since, c.counselor_id)
+
         for other in roster:
-            idler = (other.idle_since, other.counselor_id) < (
-                chosen.idle_since,
-                chosen.counselor_id,
-            )
-            if idler and other.state is AVAILABLE:
-                call = call_by_id[offer.call_id]
-                if reference_eligible(NOW, call, other, roster):
-                    # it went to a call served before this one
-                    assert position[taken_by[other.counselor_id]] < position[offer.call_id]
+            closer = other.state is AVAILABLE and rank(other) < rank(chosen)
+            if closer and reference_eligible(NOW, call, other, roster):
+                # it went to a call served before this one
+                assert position[taken_by[other.counselor_id]] < position[offer.call_id]
 
 
 @settings(max_examples=100)
