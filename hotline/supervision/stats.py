@@ -3,10 +3,12 @@ service level per tier, service level and wait hour by hour, calls per hour and 
 One read of the records serves them all. Percentiles are computed here, in Python, so
 the same code serves PostgreSQL and SQLite.
 
-Service level, as the dashboard says it: the share of the callers who reached the queue
-that a counselor answered within their tier's target. Every hang-up in the queue counts
-against it, short ones (under 5 s) too; a caller still waiting counts against it once
-past the target, and not at all before (not yet decided).
+Service level, in the field's two conventions, each labelled where it is shown: the share
+of the callers who reached the queue that a counselor answered within their tier's target,
+every hang-up in the queue counted against it, short ones (under 5 s) too; and the same
+with those short hang-ups left out (a caller who hangs up in the first seconds, often a
+misdial, is not one the hotline could have answered). A caller still waiting counts
+against it once past the target, and not at all before (not yet decided).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ OPEN_CALLBACKS = ("scheduled", "queued", "calling")
 NOT_QUEUED = ("called_back", "callback_not_reached")
 WAITING = "waiting"  # the outcome of a caller still in the queue
 SERVICE_GOAL = 0.8  # the share answered within target below which a figure is marked
+SHORT_ABANDON = 5.0  # seconds: a hang-up in the queue sooner than this is a short abandon
 
 
 @dataclass(frozen=True)
@@ -56,11 +59,18 @@ class TierToday:
     answer_within: int
     waiting: int = 0  # still in the queue
     undecided: int = 0  # still in the queue and within their target
+    short_abandoned: int = 0  # hung up while queued within SHORT_ABANDON seconds
 
     @property
     def service_level(self) -> float | None:
         """Answered within target over the callers decided so far (None: none yet)."""
         decided = self.queued - self.undecided
+        return self.answered_in_target / decided if decided else None
+
+    @property
+    def service_level_short_left_out(self) -> float | None:
+        """The same, with the hang-ups within SHORT_ABANDON seconds left out of the count."""
+        decided = self.queued - self.undecided - self.short_abandoned
         return self.answered_in_target / decided if decided else None
 
     @property
@@ -133,6 +143,11 @@ def judge(tier: str, rows: Sequence[Row], targets: Mapping[str, int]) -> TierTod
             1 for r in answered if r.wait is not None and r.wait <= targets.get(r.tier, 0)
         ),
         abandoned=sum(1 for r in queued if r.outcome == "hung_up_queue"),
+        short_abandoned=sum(
+            1
+            for r in queued
+            if r.outcome == "hung_up_queue" and r.wait is not None and r.wait < SHORT_ABANDON
+        ),
         overflowed=sum(1 for r in rows if r.outcome == "overflowed"),
         mean_wait=sum(waits) / len(waits) if waits else None,
         p90_wait=p90(waits),

@@ -99,26 +99,55 @@ def test_a_call_comes_and_goes_on_an_open_dashboard(server: Server, page: Page) 
     expect(stale).to_be_hidden(timeout=10_000)
 
 
+def _records(server: Server, rows: list[CallRecord]) -> None:
+    engine = create_engine(f"sqlite:///{server.var_dir / 'hotline.db'}")
+    with Session(engine) as session, session.begin():
+        session.add_all(rows)
+    engine.dispose()
+
+
+def test_today_gives_the_service_level_both_ways(server: Server, page: Page) -> None:
+    """One standard caller answered in 30 s, one who hung up after 2 s (a misdial, most
+    likely), one who hung up after a minute: a third answered within target with every
+    hang-up counted, a half with the short one left out; each column says which."""
+    now = dt.datetime.now(dt.UTC)
+    calls = [(30, 600, "answered"), (2, 0, "hung_up_queue"), (60, 0, "hung_up_queue")]
+    _records(server, [
+        CallRecord(id=f"today-{n}", started_at=now, language="en", topic="general",
+                   tier="standard", queue_seconds=wait, talk_seconds=talk, outcome=outcome)
+        for n, (wait, talk, outcome) in enumerate(calls)
+    ])  # fmt: skip
+    _open_dashboard(page, server)
+    standard = page.locator('#today tr[data-today="standard"]')
+    headings = page.locator("#today thead th")
+    expect(headings.nth(3)).to_have_text("Answered within target")
+    expect(standard.locator('[data-field="service_level"]')).to_have_text("33%")
+    expect(headings.nth(4)).to_have_text("Within target, hang-ups under 5 s left out")
+    expect(standard.locator('[data-field="service_level_short_left_out"]')).to_have_text("50%")
+    expect(standard.locator('[data-field="abandonment"]')).to_have_text("67%")
+
+    page.click("button[name=locale][value=zh_Hans]")
+    expect(headings.nth(4)).to_have_text("目标时间内接听（不计 5 秒内挂断）")
+    expect(standard.locator('[data-field="service_level_short_left_out"]')).to_have_text("50%")
+
+
 def _week_of_records(server: Server) -> None:
     """A week of made-up anonymous records, so the charts have bars to show."""
     now = dt.datetime.now(dt.UTC)
-    engine = create_engine(f"sqlite:///{server.var_dir / 'hotline.db'}")
     outcomes = ("answered", "answered", "answered", "hung_up_queue", "answered", "overflowed")
-    with Session(engine) as session, session.begin():
-        for n in range(90):
-            session.add(
-                CallRecord(
-                    id=f"past-{n}",
-                    started_at=now - dt.timedelta(hours=n * 1.9 + 0.5),
-                    language=("en", "zh", "yue")[n % 3],
-                    topic=("youth", "suicide", "general")[n % 3],
-                    tier=("urgent", "standard", "imminent", "standard")[n % 4],
-                    queue_seconds=(n * 41) % 260,
-                    talk_seconds=600,
-                    outcome=outcomes[n % 6],
-                )
-            )
-    engine.dispose()
+    _records(server, [
+        CallRecord(
+            id=f"past-{n}",
+            started_at=now - dt.timedelta(hours=n * 1.9 + 0.5),
+            language=("en", "zh", "yue")[n % 3],
+            topic=("youth", "suicide", "general")[n % 3],
+            tier=("urgent", "standard", "imminent", "standard")[n % 4],
+            queue_seconds=(n * 41) % 260,
+            talk_seconds=600,
+            outcome=outcomes[n % 6],
+        )
+        for n in range(90)
+    ])  # fmt: skip
 
 
 @pytest.mark.parametrize("sim_time_scale", [0.25])
@@ -147,6 +176,7 @@ def test_a_caller_in_danger_waiting_turns_the_header_red(
         timeout=40_000,
     )
     expect(header).to_have_class(re.compile(r"\balarm\b"))
+    expect(alarm).to_have_attribute("role", "alert")  # a screen reader says it at once
     expect(page).to_have_title(re.compile(r"^A caller in danger has waited"))  # on its tab too
     red = page.locator(".topbar").evaluate("e => getComputedStyle(e).backgroundColor")
     assert red != calm, "the page's top bar turns red too"

@@ -100,6 +100,7 @@ def test_dashboard_json_and_csv_export(app: Flask, runtime: Runtime) -> None:
     live = sam.get("/supervisor/live.json").get_json()
     assert {t["tier"] for t in live["tiers"]} == {"imminent", "urgent", "standard"}
     assert live["today"]["urgent"]["service_level"] == "100%"
+    assert live["today"]["urgent"]["service_level_short_left_out"] == "100%"
     body = sam.get("/supervisor/records.csv?language=en").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(body)))
     assert [r["id"] for r in rows] == ["rec-1"] and "secret-key-1" not in body

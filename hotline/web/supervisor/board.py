@@ -153,6 +153,7 @@ def as_json(board: Board) -> dict[str, Any]:
                 "queued": t.queued,
                 "waiting": t.waiting,
                 "service_level": percent(t.service_level),
+                "service_level_short_left_out": percent(t.service_level_short_left_out),
                 "abandonment": percent(t.abandonment),
                 "mean_wait": minutes(t.mean_wait),
                 "p90_wait": minutes(t.p90_wait),
