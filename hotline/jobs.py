@@ -20,6 +20,7 @@ from rq.timeouts import TimerDeathPenalty
 from hotline.call_records.record import record_call
 from hotline.call_records.retention import purge
 from hotline.callbacks import release, release_due, ring_caller
+from hotline.calls.reconcile import reconcile
 from hotline.live.calls import now
 from hotline.platform.jobqueue import JOBS, QUEUE_NAME
 from hotline.queue.dispatch import back_in_line, dispatch, stop_ringing
@@ -105,6 +106,11 @@ def sweep_job() -> None:
     for offer in (*report.released, *report.cancelled):
         stop_ringing(runtime, offer)
         back_in_line(runtime, offer.call_id)
+
+
+def reconcile_job() -> None:
+    """Calls Twilio says have ended, whose status callback never arrived, end here too."""
+    reconcile(current())
 
 
 def write_record_job(call_id: str) -> None:

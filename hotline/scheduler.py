@@ -88,6 +88,8 @@ def _jobs() -> tuple[Periodic, ...]:
         Periodic("dispatch", 2, _enqueue("dispatch")),
         Periodic("sync-roster", 60, _enqueue("sync_roster")),
         Periodic("sweep", 10, _enqueue("sweep")),
+        # A call whose status callback was lost (a web process died taking it) still ends.
+        Periodic("reconcile", 60, _enqueue("reconcile")),
         Periodic("retention", 24 * 3600, _enqueue("retention")),
         # Due callbacks join the queue; callbacks whose window shut, or lost, are put right.
         Periodic("callbacks", 10, _enqueue("callbacks")),

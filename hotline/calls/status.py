@@ -54,8 +54,10 @@ def caller_leg_status(
     sequence: str,
     from_number: str | None = None,
     duration: str = "",
+    ended_at: float | None = None,
 ) -> None:
-    """The caller's leg: only its end matters here; duplicates and late arrivals do nothing."""
+    """The caller's leg: only its end matters here; duplicates and late arrivals do nothing.
+    `ended_at`: when the call ended, if it was learnt later than that (else now)."""
     store = runtime.calls
     call, reachable = _find(runtime, store, call_sid)
     if call is None:
@@ -70,7 +72,7 @@ def caller_leg_status(
     ending = status in ENDED and call.ended_at is None
     if ending:
         call_ended(runtime, call)
-        call.ended_at, call.end_status = now(), status
+        call.ended_at, call.end_status = ended_at or now(), status
         log.info("call ended", extra={"call_id": call.call_id, "stage": call.stage})
     store.save(call)
     if ending:

@@ -145,16 +145,16 @@ class CallStore:
         return raw.decode() if isinstance(raw, bytes) else raw
 
     def connected(self) -> list[LiveCall]:
-        """Calls a counselor is on now, for the supervisor's dashboard (SCAN: a hotline
-        holds hundreds of live calls at most, and Redis keeps serving meanwhile)."""
-        names = list(self.redis.scan_iter(match=_CALL.format("*"), count=500))
-        calls = []
-        for raw in self.redis.mget(names) if names else []:
-            if raw:
-                call = LiveCall.from_json(raw)
-                if call.stage == "connected" and call.ended_at is None and call.connected_at:
-                    calls.append(call)
+        """Calls a counselor is on now, for the supervisor's dashboard."""
+        calls = [c for c in self.unfinished() if c.stage == "connected" and c.connected_at]
         return sorted(calls, key=lambda c: c.connected_at or 0.0)
+
+    def unfinished(self) -> list[LiveCall]:
+        """Every live call whose end has not been heard of (SCAN: a hotline holds hundreds
+        of live calls at most, and Redis keeps serving meanwhile)."""
+        names = list(self.redis.scan_iter(match=_CALL.format("*"), count=500))
+        calls = (LiveCall.from_json(raw) for raw in self.redis.mget(names) if raw) if names else ()
+        return [c for c in calls if c.ended_at is None]
 
     def forget_caller(self, caller_key: str) -> int:
         """Null `caller_key` in every live call holding it (a data-subject request).

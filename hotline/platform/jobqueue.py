@@ -38,6 +38,7 @@ JOBS: Mapping[str, JobSpec] = {
     "sweep": JobSpec("hotline.jobs.sweep_job", 30),
     "retention": JobSpec("hotline.jobs.retention_job", 30),
     "callbacks": JobSpec("hotline.jobs.callbacks_job", 30),
+    "reconcile": JobSpec("hotline.jobs.reconcile_job", 120),
     "callback_due": JobSpec("hotline.jobs.callback_due_job", 60),
     # The record is written from the live call, which outlives the hang-up.
     "record": JobSpec(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
@@ -20,6 +20,14 @@ log = logging.getLogger(__name__)
 
 class TelephonyError(RuntimeError):
     """Twilio refused or could not be reached; the caller of this module decides what next."""
+
+
+@dataclass(frozen=True)
+class CallState:
+    """Twilio's own view of a call, from its call log."""
+
+    status: str  # queued, ringing, in-progress, completed, busy, no-answer, failed, canceled
+    ended_at: float | None  # epoch seconds; None while it goes on
 
 
 class Telephony(Protocol):
@@ -52,6 +60,11 @@ class Telephony(Protocol):
     def caller_number(self, call_sid: str) -> str | None:
         """The number a call came from, fetched from Twilio's call log (never stored here);
         None when Twilio does not know the call."""
+        ...
+
+    def call_state(self, call_sid: str) -> CallState | None:
+        """A call's status and end from Twilio's call log; None when Twilio does not know
+        it. How a call whose status callback was lost is found to have ended."""
         ...
 
 
@@ -109,16 +122,27 @@ class TwilioTelephony:
             raise TelephonyError(type(exc).__name__) from exc
 
     def caller_number(self, call_sid: str) -> str | None:
+        fetched = self._fetch(call_sid)
+        number = getattr(fetched, "_from", None)  # CallInstance keeps "from" as `_from`
+        return str(number) if number else None
+
+    def call_state(self, call_sid: str) -> CallState | None:
+        fetched = self._fetch(call_sid)
+        if fetched is None:
+            return None
+        end = getattr(fetched, "end_time", None)
+        return CallState(str(fetched.status), end.timestamp() if end is not None else None)
+
+    def _fetch(self, call_sid: str) -> Any:
+        """The call's CallInstance from Twilio's call log; None when Twilio does not know it."""
         try:
-            fetched = self._client.calls(call_sid).fetch()
+            return self._client.calls(call_sid).fetch()
         except TwilioRestException as exc:
             if exc.status == 404:
                 return None
             raise TelephonyError(type(exc).__name__) from exc
         except (TwilioException, OSError) as exc:
             raise TelephonyError(type(exc).__name__) from exc
-        number = getattr(fetched, "_from", None)  # CallInstance keeps "from" as `_from`
-        return str(number) if number else None
 
 
 @dataclass
@@ -129,6 +153,7 @@ class FakeTelephony:
     redirects: list[tuple[str, str]] = field(default_factory=list)
     hang_ups: list[str] = field(default_factory=list)
     numbers: dict[str, str] = field(default_factory=dict)  # call sid -> caller's number
+    states: dict[str, CallState] = field(default_factory=dict)  # call sid -> Twilio's view
     fail: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -179,3 +204,9 @@ class FakeTelephony:
             if self.fail:
                 raise TelephonyError("fake failure")
             return self.numbers.get(call_sid)
+
+    def call_state(self, call_sid: str) -> CallState | None:
+        with self._lock:
+            if self.fail:
+                raise TelephonyError("fake failure")
+            return self.states.get(call_sid)

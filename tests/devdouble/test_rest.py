@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
@@ -167,3 +169,10 @@ def test_the_service_reads_a_calls_number_back_from_twilio(app: TwimlApp, sim: T
     telephony = TwilioTelephony(settings)
     assert telephony.caller_number(call.sid) == HOTLINE  # this leg's "from"
     assert telephony.caller_number("CA" + "0" * 32) is None
+
+    # And whether, and when, a call ended: how a call whose status callback was lost ends.
+    sim.wait_for(lambda: sim.call(call.sid).finished, timeout=5)  # type: ignore[union-attr]
+    state = telephony.call_state(call.sid)
+    assert state is not None and state.status == "completed"
+    assert state.ended_at is not None and abs(state.ended_at - time.time()) < 10
+    assert telephony.call_state("CA" + "0" * 32) is None

@@ -83,7 +83,7 @@ def load_run(
             raise AssertionError(_unfinished(sim)) from exc
         faults["all calls over after"] = f"{time.monotonic() - start:.0f} s"
         seen = observe(sim, placed, phones)
-        records = _records_when_written(cluster, sim)
+        records = _records_when_written(cluster, sim, calls=seen.calls)
         faults["records after"] = f"{time.monotonic() - start:.0f} s"
     finally:
         sim.close()
@@ -97,9 +97,13 @@ def at(start: float, seconds: float, share: float) -> None:
     time.sleep(max(0.0, start + share * seconds - time.monotonic()))
 
 
-def _records_when_written(cluster: Cluster, sim: TwilioSim, timeout: float = 90) -> Counter[str]:
+def _records_when_written(
+    cluster: Cluster, sim: TwilioSim, *, calls: int, timeout: float = 180
+) -> Counter[str]:
     """Records are written by workers after each hang-up's status callback: wait until the
-    job queue is empty and neither a callback nor a record has come for a few seconds."""
+    job queue is empty and neither a callback nor a record has come for a few seconds, and
+    every call has its record or `timeout` has passed (a call whose status callback was lost
+    is recorded by the scheduler's reconcile pass, within two minutes of its start)."""
     engine = create_engine(cluster.database_url)
     queue = Queue(QUEUE_NAME, connection=cluster.client())
     deadline, last, quiet_since = time.monotonic() + timeout, -1, time.monotonic()
@@ -115,7 +119,9 @@ def _records_when_written(cluster: Cluster, sim: TwilioSim, timeout: float = 90)
             if progress != last:
                 last, quiet_since = progress, time.monotonic()
             elif queue.count == 0 and time.monotonic() - quiet_since > 3:
-                break
+                callbacks = found["called_back"] + found["callback_not_reached"]
+                if found.total() - callbacks >= calls:  # one record per call placed
+                    break
             time.sleep(0.5)  # the records are written by other processes: poll the table
     finally:
         engine.dispose()

@@ -79,16 +79,20 @@ def test_a_web_process_killed_mid_request_sends_its_caller_to_the_backup_line(
     """Fault: an ABRUPT web death (a crash, an OOM kill; not a deployment). web1 is SIGKILLed
     holding a caller's /voice/incoming connection: the balancer answers 502 (a POST is not
     retried), the simulator asks the number's fallback URL as Twilio does, the other
-    process answers it, and the caller reaches a backup line. The 502 is the only 5xx."""
+    process answers it, and the caller reaches a backup line. Any other request web1 held
+    as it died gets a 502 too; if it was a status callback, which Twilio sends once, the
+    reconcile pass ends that call from Twilio's call log, so every call still has its
+    record."""
     callers, seconds = 16, 16.0
     cluster = _cluster(tmp_path, webs=2)
     run = load_run(tmp_path, cluster, callers=callers, seconds=seconds, chaos=_web_crash)
     print(run.report(callers, seconds))
     assert run.faults.get("web") == "web1 killed mid-request", run.faults
-    [error] = run.seen.server_errors
+    errors = run.seen.server_errors
+    assert all("HTTP 502" in e for e in errors), errors  # only what web1 held as it died
+    [error] = [e for e in errors if e.endswith("/voice/incoming")]
     sid = error.split(":")[0]
-    assert "HTTP 502" in error and error.endswith("/voice/incoming"), error
-    assert run.seen.fallbacks == {sid: "overflowed"}, run.seen.fallbacks
+    assert run.seen.fallbacks.get(sid) == "overflowed", run.seen.fallbacks
     _every_call_accounted(run)
 
 
