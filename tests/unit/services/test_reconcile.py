@@ -1,7 +1,8 @@
 """A call whose status callback never arrived (the web process that took it died first)
 is still ended: the caller leaves the queue, the dashboard stops showing the call, and
 its record is written, with the end Twilio's call log gives. A callback that arrives
-after all writes nothing twice."""
+after all writes nothing twice. A counselor whose leg's end was lost is not left "on a
+call" for good."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from hotline.routing.snapshot import CounselorState
 from hotline.runtime import Runtime
 from hotline.telephony.client import CallState
 from tests.support.memory import Memory
-from tests.support.service_calls import ENGLISH_SUICIDE, call_in, talking
+from tests.support.service_calls import ENGLISH_SUICIDE, call_in, state_of, talking
 
 
 def _record(runtime: Runtime, call_id: str) -> CallRecord | None:
@@ -88,3 +89,23 @@ def test_young_calls_calls_going_on_and_an_unreachable_twilio_are_left_alone(
     phone.fail = False
     assert reconcile(runtime) == 1
     assert [c.call_id for c in CallStore(runtime.redis).connected()] == [young.call_id]
+
+
+def test_a_counselor_whose_legs_end_was_lost_goes_to_wrap_up(
+    memory: Memory, on_call: dict[str, str]
+) -> None:
+    runtime, phone = memory.runtime, memory.phone
+    call = talking(runtime, phone, "+14155550365", *ENGLISH_SUICIDE)
+    counselor = call.counselor_id
+    assert counselor is not None and call.counselor_leg is not None
+    caller_leg_status(runtime, call_sid=call.call_sid, status="completed", sequence="9")
+    assert state_of(runtime, counselor) is CounselorState.ON_CALL  # their leg's end was lost
+
+    phone.states[call.counselor_leg] = CallState("in-progress", None)  # still on the line
+    assert reconcile(runtime) == 0
+    assert state_of(runtime, counselor) is CounselorState.ON_CALL
+
+    phone.states[call.counselor_leg] = CallState("completed", now())
+    assert reconcile(runtime) == 1
+    assert state_of(runtime, counselor) is CounselorState.WRAP_UP
+    assert reconcile(runtime) == 0
