@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from hotline.call_records.record import build_record, record_now
 from hotline.calls.menus import lost_call
 from hotline.live.calls import CallStore, LiveCall, now
-from hotline.queue.dispatch import missed
+from hotline.queue.dispatch import missed, stop_ringing
 from hotline.records.calls import save_record
 from hotline.runtime import Runtime
 from hotline.telephony.client import TelephonyError
@@ -146,10 +146,7 @@ def call_ended(runtime: Runtime, call: LiveCall) -> None:
     """The caller hung up: leave the queue; a counselor being rung for them is freed."""
     removal = runtime.queue.remove_with_offer(call.call_id)
     for offer in removal.offers:  # else each ring times out by itself
-        leg = offer.leg or (call.counselor_leg if offer.counselor_id == call.counselor_id else None)
-        if leg:
-            with contextlib.suppress(TelephonyError):
-                runtime.telephony.hang_up(leg)
+        stop_ringing(runtime, offer)
 
 
 def _not_alone(runtime: Runtime, call_id: str, counselor_id: str) -> None:

@@ -244,7 +244,7 @@ def answer_offer(runtime: Runtime, offer_id: str, digits: str) -> OfferAnswered:
     passes the caller on (they keep their place, and the next counselor is sought)."""
     pending = runtime.offers.get(offer_id)
     if pending is None:
-        return OfferAnswered("taken" if runtime.offers.taken_by_another(offer_id) else "gone")
+        return OfferAnswered(why_gone(runtime, offer_id))
     if digits != runtime.rules.offer.accept_key:
         missed(runtime, pending)
         runtime.jobs.enqueue("dispatch")
@@ -252,7 +252,13 @@ def answer_offer(runtime: Runtime, offer_id: str, digits: str) -> OfferAnswered:
     call = accept(runtime, offer_id)
     if call is not None:
         return OfferAnswered("accepted", call)
-    return OfferAnswered("taken" if runtime.offers.taken_by_another(offer_id) else "gone")
+    return OfferAnswered(why_gone(runtime, offer_id))
+
+
+def why_gone(runtime: Runtime, offer_id: str) -> Literal["taken", "gone"]:
+    """Why an offer is no more, truly: a colleague rung at the same time took the call
+    ("taken"), or the caller is no longer waiting ("gone")."""
+    return "taken" if runtime.offers.taken_by_another(offer_id) else "gone"
 
 
 def accept(runtime: Runtime, offer_id: str) -> LiveCall | None:

@@ -174,9 +174,8 @@ TAKEN = "Another counselor has answered this caller. Thank you."
 
 
 def _offer_gone(runtime: Runtime, offer_id: str) -> str:
-    """Why an offer is no more, truly: a colleague rung at the same time took the call, or
-    the caller is no longer waiting."""
-    return TAKEN if runtime.offers.taken_by_another(offer_id) else GONE
+    """What a counselor hears of an offer that is no more (`dispatch.why_gone`)."""
+    return TAKEN if dispatch.why_gone(runtime, offer_id) == "taken" else GONE
 
 
 @bp.post("/offer")
