@@ -59,7 +59,7 @@ def plan(
     already has.
 
     Calls are served in strict order (tier, entered_at), so an urgent caller is never passed
-    over, each by the free eligible counselor who fits it closest (`_closest`), then the
+    over, each by the free eligible counselor who fits it closest (`_by_fit`), then the
     longest idle. A caller on the line whose tier `offer.wrap_up_yields_to` names, and whom
     no available counselor may take, goes to an eligible counselor in wrap-up (the one whose
     wrap-up ends soonest): a person in danger does not wait behind paperwork. No other call
@@ -88,7 +88,7 @@ def plan(
         if standing.overflow:
             overflows.append(call.call_id)
             continue
-        chosen = _closest([c for c in free if may_take(c, call, standing)], call, own, standing)
+        chosen = next(iter(_by_fit(free, call, own, standing)), None)
         if chosen is not None:
             free.remove(chosen)
         elif yields_wrap_up(call, own):
@@ -104,13 +104,15 @@ def plan(
     return Plan(tuple(offers), tuple(overflows), min(due, default=None))
 
 
-def _closest(
-    eligible: list[Counselor], call: WaitingCall, rules: Rules, standing: Standing
-) -> Counselor | None:
-    """The eligible counselor who fits the call closest (its preferred counselor first, then
-    the earliest relax step they meet: a relaxed call still gets its language when a
-    speaker is free); among equals, the longest idle (`eligible` is in idle order)."""
-    return min(eligible, key=lambda c: closeness(c, call, rules, standing), default=None)
+def _by_fit(
+    free: list[Counselor], call: WaitingCall, rules: Rules, standing: Standing
+) -> list[Counselor]:
+    """The free counselors who may take the call, closest fit first (its preferred
+    counselor, then the earliest relax step they meet: a relaxed call still gets its
+    language when a speaker is free); among equals, the longest idle (`free` is in idle
+    order, and the sort is stable)."""
+    eligible = [c for c in free if may_take(c, call, standing)]
+    return sorted(eligible, key=lambda c: closeness(c, call, rules, standing))
 
 
 def _companions(
@@ -127,9 +129,7 @@ def _companions(
         more = own.tier_for(call.tier).ring_at_once - 1
         if more <= 0 or call.callback:
             continue
-        eligible = [c for c in free if may_take(c, call, standing)]
-        eligible.sort(key=lambda c: closeness(c, call, own, standing))  # stable: idle order
-        for c in eligible[:more]:
+        for c in _by_fit(free, call, own, standing)[:more]:
             free.remove(c)
             out.append(Offer(call.call_id, c.counselor_id, standing.step_index, companion=True))
     return out

@@ -88,9 +88,16 @@ def may_take(counselor: Counselor, call: WaitingCall, standing: Standing) -> boo
     step = standing.step
     if standing.preferred_only or step is None:
         return False
-    if standing.speaks is not None and standing.speaks.isdisjoint(counselor.languages):
+    return _meets(counselor, call.topic, step, standing.speaks)
+
+
+def _meets(
+    counselor: Counselor, topic: str, step: RelaxStep, speaks: frozenset[str] | None
+) -> bool:
+    """Whether the counselor has what `step` asks (`speaks`: the languages it accepts)."""
+    if speaks is not None and speaks.isdisjoint(counselor.languages):
         return False
-    return not step.specialty or counselor.knows(call.topic)
+    return not step.specialty or counselor.knows(topic)
 
 
 def closeness(counselor: Counselor, call: WaitingCall, rules: Rules, standing: Standing) -> int:
@@ -104,9 +111,6 @@ def closeness(counselor: Counselor, call: WaitingCall, rules: Rules, standing: S
     steps = rules.tier_for(call.tier).relax
     fallbacks = rules.fallbacks(call.language)
     for index, step in enumerate(steps[: standing.step_index]):
-        speaks = _speaks(step, call.language, fallbacks)
-        if speaks is not None and speaks.isdisjoint(counselor.languages):
-            continue
-        if not step.specialty or counselor.knows(call.topic):
+        if _meets(counselor, call.topic, step, _speaks(step, call.language, fallbacks)):
             return index
     return standing.step_index

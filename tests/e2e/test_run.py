@@ -8,7 +8,10 @@ import subprocess
 import sys
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from tests.support.processes import free_port, hotline_env, hotline_run, wait_healthy
 from tests.support.signing import sign
@@ -51,30 +54,31 @@ def test_hotline_run_answers_a_signed_call(tmp_path: Path) -> None:
     assert (tmp_path / "hotline.db").exists()
 
 
-def test_hotline_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize(
+    ("stop", "before"),
+    [
+        (signal.SIGTERM, None),  # how platforms stop a process
+        # A shell without job control starts `hotline run &` with SIGINT ignored, and
+        # Python keeps it ignored: the hotline still stops cleanly on an interrupt.
+        (signal.SIGINT, _ignore_sigint),
+    ],
+    ids=["sigterm", "sigint-started-in-the-background"],
+)
+def test_hotline_run_stops_cleanly(
+    tmp_path: Path, stop: signal.Signals, before: Callable[[], None] | None
+) -> None:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "hotline.cli", "run", "--port", str(port)],
         env=hotline_env(tmp_path, TWILIO_AUTH_TOKEN=TOKEN),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=before,
     )
     wait_healthy(f"http://127.0.0.1:{port}", proc)
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(15) == 0
-
-
-def test_hotline_run_started_in_the_background_stops_cleanly_on_sigint(tmp_path: Path) -> None:
-    """A shell without job control starts `hotline run &` with SIGINT ignored, and Python
-    keeps it ignored: the hotline still stops cleanly on an interrupt."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hotline.cli", "run", "--port", str(port)],
-        env=hotline_env(tmp_path, TWILIO_AUTH_TOKEN=TOKEN),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-    )
-    wait_healthy(f"http://127.0.0.1:{port}", proc)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(stop)
     assert proc.wait(15) == 0
